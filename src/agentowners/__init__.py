@@ -1,0 +1,1 @@
+"""agentowners: one agent per branch, every agent commit tagged, every diff in scope."""

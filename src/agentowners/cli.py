@@ -1,0 +1,87 @@
+"""The `agentowners` command: one parser, lazy sub-commands, one error handler."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from agentowners.errors import EXIT_ERROR, EXIT_INTERRUPTED, AgentownersError
+
+# name -> (module implementing it, one-line help). Modules are imported only
+# when their command runs, so that hooks and guards start fast.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check-range": (
+        "agentowners.commands.check_range",
+        "CI mode: check every commit of BASE..HEAD as if pushed to a branch",
+    ),
+    "validate": ("agentowners.commands.validate", "validate a policy file"),
+    "explain": (
+        "agentowners.commands.explain",
+        "which agents may change these paths, and the pattern that decided",
+    ),
+    "whoami": (
+        "agentowners.commands.whoami",
+        "the running agent, the branch, its executor and the scope that applies",
+    ),
+    "init": (
+        "agentowners.commands.init",
+        "write a starter .agentowners.toml and print the pre-commit snippet",
+    ),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only `command`'s own module is imported to add its options."""
+    parser = argparse.ArgumentParser(
+        prog="agentowners",
+        description="Keep AI execution agents in their lanes (policy: .agentowners.toml).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module).add_arguments(command_parser)
+    return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    return next((arg for arg in argv if arg in COMMANDS), None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command_in(argv)
+    args = build_parser(command).parse_args(argv)
+    module = COMMANDS[args.command][0]
+    return run_guarded(lambda: int(importlib.import_module(module).run(args)))
+
+
+def run_guarded(action: Callable[[], int]) -> int:
+    """The one error handler: expected errors -> lines on stderr and exit 2.
+
+    Never exit 0 on a failure and never show a raw traceback.
+    """
+    try:
+        return int(action())
+    except AgentownersError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("agentowners: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:
+        print(
+            f"agentowners: internal error ({type(exc).__name__}: {exc}); nothing was "
+            "allowed. Please report this with the command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

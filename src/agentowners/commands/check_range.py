@@ -1,0 +1,58 @@
+"""`agentowners check-range BASE..HEAD`: CI mode, SPEC §4 over every commit of a range."""
+
+from __future__ import annotations
+
+import argparse
+
+from agentowners import engine, git
+from agentowners.commands import add_branch, add_format
+from agentowners.errors import EXIT_OK, UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("range", metavar="BASE..HEAD", help="the commits to check")
+    add_branch(parser, "the branch the commits land on")
+    parser.add_argument(
+        "--policy-ref", metavar="REV", help="read the policy from REV (default: BASE)"
+    )
+    add_format(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    return check_range(args.range, branch=args.branch, policy_ref=args.policy_ref, fmt=args.fmt)
+
+
+def parse_range(spec: str) -> tuple[str, str]:
+    base, dots, head = spec.partition("..")
+    if not dots or not base or head.startswith("."):
+        raise UsageError(f"expected a range BASE..HEAD (got {spec!r}), e.g. origin/main..HEAD")
+    return base, head or "HEAD"
+
+
+def landing_branch(branch: str | None) -> str:
+    """The branch commits are judged against: the one given, else the checked-out one."""
+    if branch:
+        return branch.removeprefix("refs/heads/")
+    current = git.current_branch()
+    if current is None:
+        raise UsageError(
+            "HEAD is detached, so the branch is unknown: pass --branch NAME, the branch "
+            'these commits land on (in GitHub Actions: --branch "$GITHUB_HEAD_REF")'
+        )
+    return current
+
+
+def check_range(
+    spec: str, *, branch: str | None = None, policy_ref: str | None = None, fmt: str = "text"
+) -> int:
+    base, head = parse_range(spec)
+    git.repo_info()
+    base_id, head_id = git.resolve_commit(base), git.resolve_commit(head)
+    target = landing_branch(branch)
+    policy_rev = policy_ref or base
+    policy = engine.policy_at(git.resolve_commit(policy_rev))
+    if policy is None:
+        print(engine.no_policy_line(f"at {policy_rev}"))
+        return EXIT_OK
+    outcome = engine.check_revisions(policy, [head_id, f"^{base_id}"], target)
+    return engine.print_outcome(outcome, fmt=fmt)

@@ -1,0 +1,104 @@
+"""The engine's entry points: which policy is in force, and the checks over commits.
+
+Every front end (CLI verbs, hooks, pre-push, pre-receive, audit) calls these;
+none has its own copy of the rules.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, TextIO
+
+from agentowners import git, history, report
+from agentowners.actor import Actor, commit_actor
+from agentowners.checks import Change, Violation, judge
+from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
+from agentowners.policy import POLICY_FILE, Policy, load_policy
+
+FORMATS = ("text", "json")
+
+
+class Outcome(NamedTuple):
+    checked: int
+    violations: tuple[Violation, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_VIOLATIONS if self.violations else EXIT_OK
+
+
+def policy_at(rev: str) -> Policy | None:
+    """The policy committed at `rev` (":" for the index), None when there is none."""
+    raw = git.read_policy_at(rev)
+    return None if raw is None else load_policy(raw, POLICY_FILE)
+
+
+def commit_time_policy() -> Policy | None:
+    """The policy commit-time hooks enforce: HEAD's, or the index's before a first commit.
+
+    Never the work tree's or the index's when HEAD exists: a change must not
+    bring the rules it is judged by.
+    """
+    return policy_at("HEAD" if git.head() else ":")
+
+
+def no_policy_line(where: str) -> str:
+    return f"agentowners: no {POLICY_FILE} {where}: nothing to check (run `agentowners init`)"
+
+
+def change_of(policy: Policy, commit: history.Commit) -> Change:
+    return Change(commit.short, commit_actor(policy, commit.evidence), commit.paths, commit.lines)
+
+
+def check_commits(policy: Policy, commits: Iterable[history.Commit], branch: str) -> Outcome:
+    checked = 0
+    violations: list[Violation] = []
+    for commit in commits:
+        checked += 1
+        violations.extend(judge(policy, change_of(policy, commit), branch))
+    return Outcome(checked, tuple(violations))
+
+
+def check_revisions(policy: Policy, revisions: Sequence[str], branch: str) -> Outcome:
+    """§4 over every commit `git log REVISIONS` lists, as if they landed on `branch`."""
+    commits = history.commits(revisions, trailer=policy.trailer, count_lines=policy.counts_lines)
+    return check_commits(policy, commits, branch)
+
+
+def check_change(
+    policy: Policy,
+    actor: Actor,
+    paths: Sequence[str],
+    *,
+    lines: int | None,
+    branch: str,
+    commit: str = "staged",
+) -> Outcome:
+    return Outcome(1, tuple(judge(policy, Change(commit, actor, tuple(paths), lines), branch)))
+
+
+def print_outcome(
+    outcome: Outcome,
+    *,
+    fmt: str = "text",
+    what: str = "commit",
+    out: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Print an outcome in `fmt` (and annotations under GitHub Actions); return the exit code."""
+    out = out or sys.stdout
+    environ = os.environ if environ is None else environ
+    if fmt == "json":
+        print(report.as_json(outcome.violations, outcome.checked), file=out)
+    elif fmt == "text":
+        print(report.text(outcome.violations, outcome.checked, what), file=out)
+    else:
+        raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if environ.get("GITHUB_ACTIONS") == "true" and outcome.violations:
+        # The runner reads workflow commands from stdout and stderr alike; keep
+        # stdout valid JSON when JSON was asked for.
+        annotations_to = sys.stderr if fmt == "json" else out
+        print(report.github_annotations(outcome.violations), file=annotations_to)
+    return outcome.exit_code

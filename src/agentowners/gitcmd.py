@@ -1,0 +1,104 @@
+"""The one way this package runs git: an argv tuple, no shell, bytes out.
+
+Every git call goes through :func:`git` (whole output) or :func:`stream`
+(NUL-separated tokens, for histories too large to hold in memory).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple
+
+from agentowners.errors import GitError
+
+# Output that does not depend on the user's configuration: no pager, no colour,
+# no quoting of non-ASCII path bytes, no external diff or text conversion.
+BASE_ARGS = ("git", "--no-pager", "-c", "core.quotepath=off", "-c", "color.ui=never")
+
+
+class Result(NamedTuple):
+    code: int
+    out: bytes
+    err: bytes
+
+
+def _describe(args: Sequence[str], result: Result) -> str:
+    detail = (
+        result.err.decode(errors="replace").strip() or result.out.decode(errors="replace").strip()
+    )
+    first = detail.splitlines()[0] if detail else f"exit code {result.code}"
+    return f"git {' '.join(args)}: {first}"
+
+
+def run(
+    *args: str,
+    cwd: str | None = None,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Result:
+    """Run git; never raises on a non-zero exit (the caller decides)."""
+    try:
+        proc = subprocess.run(
+            (*BASE_ARGS, *args),
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=None if env is None else dict(env),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH: install git and retry") from exc
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def git(
+    *args: str,
+    cwd: str | None = None,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+) -> bytes:
+    """Run git and return its stdout; a failure raises :class:`GitError`."""
+    result = run(*args, cwd=cwd, stdin=stdin, env=env)
+    if result.code:
+        raise GitError(_describe(args, result))
+    return result.out
+
+
+def stream(*args: str, cwd: str | None = None, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """Yield the NUL-terminated tokens of git's stdout as they arrive.
+
+    A failure (including one after output started) raises :class:`GitError`
+    once the output is exhausted, so a truncated history is never taken as
+    a complete one.
+    """
+    # stderr goes to a file, not a pipe: a pipe nobody reads while stdout is
+    # drained could fill up and stall git.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                (*BASE_ARGS, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=errors
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH: install git and retry") from exc
+        assert proc.stdout is not None
+        pending = b""
+        finished = False
+        try:
+            while block := proc.stdout.read(chunk):
+                pending += block
+                *tokens, pending = pending.split(b"\0")
+                yield from tokens
+            finished = True
+        finally:
+            # A consumer that stops early (or an error) must not leave git running.
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        if code:
+            errors.seek(0)
+            raise GitError(_describe(args, Result(code, b"", errors.read())))
+    if pending:
+        yield pending

@@ -1,0 +1,64 @@
+"""Shared fixtures: real git repositories in temp dirs, isolated from the user's git setup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import GitRepo
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No user or system git config, a fixed identity, no agent markers from the
+    machine running the tests (a test run inside an agent must not change results)."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if (
+            name.startswith("GIT_")
+            or name
+            in {
+                "AGENTOWNERS_AGENT",
+                "CLAUDECODE",
+                "CODEX_SANDBOX",
+                "CODEX_SANDBOX_NETWORK_DISABLED",
+                "CODEX_THREAD_ID",
+                "COPILOT_AGENT",
+                "COPILOT_CLI",
+                "AI_AGENT",
+                "CURSOR_AGENT",
+                "CURSOR_EXTENSION_HOST_ROLE",
+                "GEMINI_CLI",
+                "AGENT",
+                "CLINE_ACTIVE",
+                "GITHUB_ACTIONS",
+                "PRE_COMMIT_HOME",
+            }
+            or name.startswith("PRE_COMMIT_")
+        ):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Hu Man")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "human@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Hu Man")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "human@example.com")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    subprocess.run(["git", "config", "--global", "init.defaultBranch", "main"], check=True)
+    subprocess.run(["git", "config", "--global", "protocol.file.allow", "always"], check=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    """An empty repository on `main`, as the current directory."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    monkeypatch.chdir(path)
+    return GitRepo(path)
