@@ -1,0 +1,576 @@
+#!/usr/bin/env python3
+"""Benchmarks: agentowners beside the same work done by plain git, in one run.
+
+    .venv/bin/python benchmarks/run.py            # every case, 7 runs each
+    .venv/bin/python benchmarks/run.py --runs 3 --case range-5k --case scope
+
+Builds seeded, reproducible repositories with `git fast-import` under
+benchmarks/.work/ (kept between runs; delete the folder to rebuild), then
+prints, per case, the median wall time of agentowners and of its plain-git
+baseline (runs interleaved), their ratio, and the peak RSS of agentowners'
+process tree. Run it by hand on a quiet machine; it is not a test, but it
+fails (exit 1) when a result is wrong, e.g. a missed out-of-scope commit.
+Results and what each optimisation bought: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / ".work"
+# The interpreter this script runs under (the project's .venv), never a shim:
+# a pyenv shim adds tens of milliseconds to every start.
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+AGENTOWNERS = str(BIN / "agentowners") if (BIN / "agentowners").exists() else None
+
+POLICY = """\
+version = 1
+
+[settings]
+protected = [".github/**"]
+
+[agents.codex]
+scope = ["src/**", "tests/**", "!src/vendor/**", "*.md"]
+
+[[branch]]
+pattern = "main"
+executor = "human"
+
+[[branch]]
+pattern = "codex/**"
+executor = "codex"
+"""
+BRANCH = "codex/bench"
+HUMAN_EVERY = 10  # 1 commit in 10 is a human's
+OUT_OF_SCOPE_EVERY = 50  # 1 agent commit in 50 touches a path outside codex's scope
+PATHS_PER_COMMIT = 3
+FILES_PER_DIRECTORY = 20
+TOP_DIRECTORIES = {  # share of files
+    "src": 45,
+    "src/vendor": 5,
+    "tests": 20,
+    "docs": 10,
+    "lib": 10,
+    "tools": 5,
+    ".github": 5,
+}
+EXTENSIONS = ("py", "py", "py", "md", "txt", "json", "c", "h", "yaml", "toml")
+
+# Scope patterns for the matching case: 50 each, anchored, unanchored, mixed.
+ANCHORED = [f"src/m{i}/**" for i in range(49)] + ["!src/vendor/**"]
+UNANCHORED = [f"*.x{i}" for i in range(47)] + ["*.md", "*.py", "!*.txt"]
+MIXED = [
+    "src/**",
+    "tests/**",
+    "!src/vendor/**",
+    "*.md",
+    "docs/**",
+    "**/fixtures/**",
+    "!**/*.secret",
+    "Makefile",
+    "*.toml",
+    "build/",
+    *(f"lib/p{i}/*.py" for i in range(20)),
+    *(f"*.e{i}" for i in range(20)),
+]
+assert len(ANCHORED) == len(UNANCHORED) == len(MIXED) == 50
+
+
+# --- synthetic repositories ---------------------------------------------------
+
+
+def tree(files: int, seed: int) -> list[str]:
+    """`files` paths in directories of about 20 files, nested up to 5 deep."""
+    rng = random.Random(seed)
+    directories: list[str] = []
+    for top, share in TOP_DIRECTORIES.items():
+        wanted = max(1, files * share // 100 // FILES_PER_DIRECTORY)
+        level = [top]
+        directories.append(top)
+        while len(level) < wanted:
+            parent = rng.choice(level)
+            if parent.count("/") < 5:
+                level.append(f"{parent}/d{len(directories)}")
+                directories.append(level[-1])
+    paths = {".agentowners.toml"}
+    while len(paths) < files:
+        directory = rng.choice(directories)
+        paths.add(f"{directory}/f{len(paths)}.{rng.choice(EXTENSIONS)}")
+    return sorted(paths)
+
+
+def protected(path: str) -> bool:
+    return path.startswith(".github/") or path == ".agentowners.toml"
+
+
+def in_codex_scope(path: str) -> bool:
+    if path.endswith(".md"):
+        return True
+    return path.startswith(("src/", "tests/")) and not path.startswith("src/vendor/")
+
+
+def _data(text: str) -> bytes:
+    raw = text.encode()
+    return b"data %d\n%s\n" % (len(raw), raw)
+
+
+def _blob_line(path: str, content: str) -> bytes:
+    return b"M 100644 inline %s\n" % path.encode() + _data(content)
+
+
+def _commit(ref: str, who: str, when: int, message: str, changes: list[bytes]) -> bytes:
+    head = b"commit %s\nauthor %s %d +0000\ncommitter %s %d +0000\n" % (
+        ref.encode(),
+        who.encode(),
+        when,
+        who.encode(),
+        when,
+    )
+    return head + _data(message) + b"".join(changes) + b"\n"
+
+
+HUMAN_IDENT = "Dev Eloper <dev@example.com>"
+CODEX_IDENT = "Codex <noreply@openai.com>"
+
+
+class History(NamedTuple):
+    path: Path
+    commits: int
+    out_of_scope: int  # agent commits that touch a path outside codex's scope
+
+
+def _history_stream(files: list[str], commits: int, seed: int) -> Iterator[bytes]:
+    """The base commit on main (every file and the policy), then `commits` on codex/bench."""
+    rng = random.Random(seed)
+    when = 1_700_000_000
+    base = [_blob_line(".agentowners.toml", POLICY)]
+    base += [_blob_line(path, f"{path}\n") for path in files if path != ".agentowners.toml"]
+    yield _commit("refs/heads/main", HUMAN_IDENT, when, "base\n", base)
+    # Protected paths would raise another violation (protected-path): leave them out.
+    inside = [p for p in files if in_codex_scope(p) and not protected(p)]
+    outside = [p for p in files if not in_codex_scope(p) and not protected(p)]
+    for number in range(1, commits + 1):
+        if number % HUMAN_EVERY == 0:
+            who, message, pool = HUMAN_IDENT, f"human change {number}\n", files
+            paths = rng.sample(pool, PATHS_PER_COMMIT)
+        else:
+            who = CODEX_IDENT
+            message = f"change {number}\n\nWhat and why.\n\nAgent: codex\n"
+            paths = rng.sample(inside, PATHS_PER_COMMIT)
+            if number % (HUMAN_EVERY * OUT_OF_SCOPE_EVERY) == 1:
+                paths[0] = rng.choice(outside)
+        changes = [_blob_line(path, f"{path}\n{number}\n") for path in paths]
+        if number == 1:
+            changes.insert(0, b"from refs/heads/main\n")
+        yield _commit(f"refs/heads/{BRANCH}", who, when + number, message, changes)
+
+
+def expected_out_of_scope(commits: int) -> int:
+    period = HUMAN_EVERY * OUT_OF_SCOPE_EVERY
+    return sum(1 for number in range(1, commits + 1) if number % period == 1)
+
+
+def fast_import(repo: Path, stream: Iterator[bytes]) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    proc = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done"], cwd=repo, stdin=subprocess.PIPE
+    )
+    assert proc.stdin is not None
+    for chunk in stream:
+        proc.stdin.write(chunk)
+    proc.stdin.write(b"done\n")
+    proc.stdin.close()
+    if proc.wait():
+        raise SystemExit(f"git fast-import failed in {repo}")
+
+
+def _built(repo: Path, stamp: str, build: Callable[[Path], None]) -> Path:
+    """`repo` as `build` makes it; rebuilt only when the recipe (stamp) changed."""
+    marker = repo / ".git" / "benchmark-recipe"
+    if marker.exists() and marker.read_text() == stamp:
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    started = time.perf_counter()
+    build(repo)
+    marker.write_text(stamp)
+    print(f"  built {repo.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return repo
+
+
+def history_repo(commits: int, files: int = 20_000, seed: int = 5) -> History:
+    def build(repo: Path) -> None:
+        fast_import(repo, _history_stream(tree(files, seed), commits, seed))
+        subprocess.run(["git", "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"], cwd=repo)
+
+    stamp = f"history v3 files={files} commits={commits} seed={seed}"
+    path = _built(WORK / f"history-{commits}", stamp, build)
+    return History(path, commits, expected_out_of_scope(commits))
+
+
+def staged_repo(files: int = 100_000, staged: int = 1_000, seed: int = 7) -> Path:
+    """HEAD on codex/bench with `files` files; `staged` paths in codex's scope staged."""
+
+    def build(repo: Path) -> None:
+        paths = tree(files, seed)
+        rng = random.Random(seed)
+        changed = rng.sample([p for p in paths if in_codex_scope(p) and not protected(p)], staged)
+
+        def stream() -> Iterator[bytes]:
+            blobs = [_blob_line(".agentowners.toml", POLICY)]
+            blobs += [_blob_line(p, f"{p}\n") for p in paths if p != ".agentowners.toml"]
+            yield _commit(f"refs/heads/{BRANCH}", HUMAN_IDENT, 1_700_000_000, "base\n", blobs)
+            edits = [_blob_line(p, f"{p}\nedited\n") for p in changed]
+            yield _commit("refs/bench/staged", CODEX_IDENT, 1_700_000_001, "staged\n", edits)
+
+        fast_import(repo, stream())
+        git = ["git", "-C", str(repo)]
+        subprocess.run([*git, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"], check=True)
+        subprocess.run([*git, "checkout", "-q", "-f", BRANCH], check=True)
+        # Stage the edits: the index (and work tree) as refs/bench/staged has them.
+        subprocess.run([*git, "checkout", "-q", "refs/bench/staged", "--", "."], check=True)
+        subprocess.run([*git, "update-ref", "-d", "refs/bench/staged"], check=True)
+
+    return _built(WORK / "staged-100k", f"staged v1 files={files} n={staged} seed={seed}", build)
+
+
+def no_policy_repo() -> Path:
+    def build(repo: Path) -> None:
+        subprocess.run(["git", "init", "-q", "-b", BRANCH, str(repo)], check=True)
+        (repo / "README.md").write_text("no policy here\n")
+        subprocess.run(["git", "-C", str(repo), "add", "README.md"], check=True)
+
+    return _built(WORK / "no-policy", "no-policy v1", build)
+
+
+# --- measuring ----------------------------------------------------------------
+
+
+class Run(NamedTuple):
+    seconds: float
+    peak_rss_mb: float  # the largest resident set among the process and its children
+    code: int
+    out: bytes
+
+
+# The measured command is started by this small launcher, not by the benchmark
+# process itself: Linux counts the memory a child had before exec (a copy of its
+# parent's) in its peak RSS, and this script holds large lists. The launcher
+# times the command and reports its rusage, which covers the children it waited
+# for (git), on the file descriptor given as its first argument.
+LAUNCHER = """
+import os, subprocess, sys, time
+report = int(sys.argv[1])
+started = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:], pass_fds=())
+_, status, usage = os.wait4(proc.pid, 0)
+elapsed = time.perf_counter() - started
+os.write(report, b"%r %d %d" % (elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
+"""
+
+
+def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Run:
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.run(
+            [PYTHON, "-S", "-c", LAUNCHER, str(write_end), *argv],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(write_end,),
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as report:
+        elapsed, maxrss_kib, code = report.read().split()
+    return Run(float(elapsed), int(maxrss_kib) / 1024, int(code), proc.stdout)
+
+
+def run_sequence(steps: Sequence[Sequence[str]], cwd: Path, env: dict[str, str]) -> Run:
+    """Several commands back to back, timed as one."""
+    runs = [run_once(step, cwd, env) for step in steps]
+    return Run(
+        sum(r.seconds for r in runs),
+        max(r.peak_rss_mb for r in runs),
+        max(r.code for r in runs),
+        b"".join(r.out for r in runs),
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without git redirections or agent markers."""
+    markers = {"CLAUDECODE", "CODEX_SANDBOX", "CODEX_THREAD_ID", "COPILOT_AGENT", "AGENT"}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("GIT_", "AGENTOWNERS_")) and name not in markers
+    }
+    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=str(WORK / "home"), LC_ALL="C.UTF-8")
+    env.update(extra)
+    return env
+
+
+class Result(NamedTuple):
+    case: str
+    ours: float  # median seconds
+    baseline: float
+    baseline_name: str
+    peak_rss_mb: float
+    target: str
+    ok: bool
+
+
+def compare(
+    runs: int,
+    ours: Callable[[], Run],
+    baseline: Callable[[], Run],
+    check: Callable[[Run], None] = lambda run: None,
+) -> tuple[float, float, float]:
+    """Interleaved runs (after one warm-up each); medians of ours and of the baseline."""
+    check(ours())
+    baseline()
+    ours_runs: list[Run] = []
+    baseline_runs: list[Run] = []
+    for _ in range(runs):
+        baseline_runs.append(baseline())
+        ours_runs.append(ours())
+    return (
+        statistics.median(r.seconds for r in ours_runs),
+        statistics.median(r.seconds for r in baseline_runs),
+        max(r.peak_rss_mb for r in ours_runs),
+    )
+
+
+def agentowners(*args: str) -> list[str]:
+    if AGENTOWNERS:
+        return [AGENTOWNERS, *args]
+    return [PYTHON, "-m", "agentowners.cli", *args]
+
+
+# --- cases --------------------------------------------------------------------
+
+
+def check_range_case(history: History, runs: int) -> tuple[float, float, float]:
+    repo, env = history.path, clean_env()
+    ours = agentowners("check-range", f"main..{BRANCH}", "--branch", BRANCH, "--format", "json")
+    plain = ["git", "log", "--no-renames", "--name-only", "--format=%H%x00%B", f"main..{BRANCH}"]
+
+    def check(run: Run) -> None:
+        report = json.loads(run.out)
+        found = [v for v in report["violations"] if v["code"] == "out-of-scope"]
+        if report["checked"] != history.commits or len(found) != history.out_of_scope:
+            raise SystemExit(
+                f"wrong result over {history.commits} commits: checked {report['checked']}, "
+                f"{len(found)} out-of-scope commits reported, {history.out_of_scope} expected"
+            )
+        if len(report["violations"]) != len(found):
+            raise SystemExit(f"unexpected violations: {report['violations'][:3]}")
+
+    return compare(
+        runs, lambda: run_once(ours, repo, env), lambda: run_once(plain, repo, env), check
+    )
+
+
+def range_cases(runs: int, results: list[Result]) -> None:
+    small = check_range_case(history_repo(5_000), runs)
+    results.append(
+        Result(
+            "check-range, 5,000 commits",
+            *small[:2],
+            "git log --name-only",
+            small[2],
+            "<= 1.3x",
+            small[0] <= 1.3 * small[1],
+        )
+    )
+    large = check_range_case(history_repo(50_000), max(3, runs // 2))
+    results.append(
+        Result(
+            "check-range, 50,000 commits",
+            *large[:2],
+            "git log --name-only",
+            large[2],
+            f"<= 11x the 5,000 case ({large[0] / small[0]:.1f}x); RSS <= 150 MB",
+            large[0] <= 11 * small[0] and large[2] <= 150,
+        )
+    )
+
+
+COMMIT_TIME = HERE / "commit_time.py"
+EDIT_TIME = HERE / "edit_time.py"
+
+
+def commit_time_case(runs: int, results: list[Result]) -> None:
+    repo = staged_repo()
+    env = clean_env(AGENTOWNERS_AGENT="codex")
+    floor = [[PYTHON, "-c", "pass"], ["git", "diff", "--cached", "--name-status", "-z"]]
+
+    def check(run: Run) -> None:
+        if run.code != 0:
+            raise SystemExit(f"the commit-time check failed: {run.out.decode()[-500:]}")
+
+    ours, base, rss = compare(
+        runs,
+        lambda: run_once([PYTHON, str(COMMIT_TIME)], repo, env),
+        lambda: run_sequence(floor, repo, env),
+        check,
+    )
+    results.append(
+        Result(
+            "commit-time check, 1,000 staged of 100,000 (engine path)",
+            ours,
+            base,
+            "python -c pass + git diff --cached",
+            rss,
+            "<= 2x",
+            ours <= 2 * base,
+        )
+    )
+
+
+def startup_cases(runs: int, results: list[Result]) -> None:
+    repo = history_repo(5_000).path
+    env = clean_env()
+    floor = [PYTHON, "-c", "pass"]
+    cases = [
+        ("agentowners --help", agentowners("--help"), "<= 1.5x", 1.5),
+        (
+            "import agentowners.engine",
+            [PYTHON, "-c", "import agentowners.engine"],
+            "(information)",
+            None,
+        ),
+        (
+            "edit-time decision: policy at HEAD, 5 paths",
+            [PYTHON, str(EDIT_TIME)],
+            "<= 3x",
+            3.0,
+        ),
+    ]
+    for name, argv, target, limit in cases:
+        ours, base, rss = compare(
+            runs, lambda argv=argv: run_once(argv, repo, env), lambda: run_once(floor, repo, env)
+        )
+        ok = limit is None or ours <= limit * base
+        results.append(Result(name, ours, base, "python -c pass", rss, target, ok))
+
+
+def scope_case(runs: int, results: list[Result]) -> None:
+    """In-process: 100,000 paths of a real-shaped tree against 50 patterns."""
+    from pathspec import PathSpec
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    from agentowners.patterns import ScopeMatcher
+
+    paths = tree(100_000, seed=7)
+    for name, patterns in (("anchored", ANCHORED), ("unanchored", UNANCHORED), ("mixed", MIXED)):
+
+        def ours(patterns: list[str] = patterns) -> list[tuple[bool, int | None]]:
+            matcher = ScopeMatcher(patterns)
+            return [tuple(matcher.decide(path)) for path in paths]  # type: ignore[misc]
+
+        def reference(patterns: list[str] = patterns) -> list[tuple[bool, int | None]]:
+            spec = PathSpec.from_lines(GitIgnoreSpecPattern, patterns)
+            return [
+                (bool(r.include), r.index) for r in (spec.check_file(path) for path in paths)
+            ]
+
+        if ours() != reference():
+            raise SystemExit(f"ScopeMatcher and pathspec disagree on the {name} patterns")
+        ours_time = _median_time(ours, runs)
+        reference_time = _median_time(reference, max(1, runs // 2))
+        results.append(
+            Result(
+                f"scope: 100,000 paths x 50 {name} patterns (in process)",
+                ours_time,
+                reference_time,
+                "pathspec PathSpec.check_file",
+                0.0,
+                "<= 0.3 s",
+                ours_time <= 0.3,
+            )
+        )
+
+
+def _median_time(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+CASES: dict[str, Callable[[int, list[Result]], None]] = {
+    "range": range_cases,
+    "commit": commit_time_case,
+    "startup": startup_cases,
+    "scope": scope_case,
+}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()} ({PYTHON}); {git}"
+    )
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| case | agentowners | baseline | ratio | peak RSS | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in results:
+        rss = f"{r.peak_rss_mb:.0f} MB" if r.peak_rss_mb else "-"
+        lines.append(
+            f"| {r.case} | {r.ours * 1000:.1f} ms | {r.baseline * 1000:.1f} ms "
+            f"({r.baseline_name}) | {r.ours / r.baseline:.2f}x | {rss} | {r.target} | "
+            f"{'yes' if r.ok else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (median)")
+    parser.add_argument(
+        "--case", action="append", choices=sorted(CASES), help="only these cases (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    WORK.mkdir(exist_ok=True)
+    (WORK / "home").mkdir(exist_ok=True)
+    results: list[Result] = []
+    for name in args.case or list(CASES):
+        print(f"case {name} …", file=sys.stderr)
+        CASES[name](args.runs, results)
+    print(f"Machine: {machine()}\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
