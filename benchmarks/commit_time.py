@@ -22,9 +22,7 @@ def main() -> int:
     actor = environment_agent(policy, os.environ) or Actor(HUMAN, "environment")
     branch = git.current_branch() or "HEAD"
     staged = git.diff_index(git.head(), count_lines=policy.counts_lines)
-    outcome = engine.check_change(
-        policy, actor, staged.paths, lines=staged.lines, branch=branch
-    )
+    outcome = engine.check_change(policy, actor, staged.paths, lines=staged.lines, branch=branch)
     return engine.print_outcome(outcome, what="staged change")
 
 

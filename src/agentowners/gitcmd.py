@@ -7,7 +7,6 @@ Every git call goes through :func:`git` (whole output) or :func:`stream`
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
@@ -66,30 +65,43 @@ def git(
     return result.out
 
 
-def stream(*args: str, cwd: str | None = None, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """Yield the NUL-terminated tokens of git's stdout as they arrive.
+def stream(
+    *args: str, separator: bytes = b"\0", cwd: str | None = None, chunk: int = 1 << 16
+) -> Iterator[bytes]:
+    """Yield the `separator`-terminated records of git's stdout as they arrive.
 
     A failure (including one after output started) raises :class:`GitError`
     once the output is exhausted, so a truncated history is never taken as
     a complete one.
     """
+    import tempfile  # only long-running git calls need it: keep it off the hook path
+
     # stderr goes to a file, not a pipe: a pipe nobody reads while stdout is
     # drained could fill up and stall git.
     with tempfile.TemporaryFile() as errors:
         try:
+            # Unbuffered: each read returns what git has written so far, so that
+            # parsing here overlaps with git's own work.
             proc = subprocess.Popen(
-                (*BASE_ARGS, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=errors
+                (*BASE_ARGS, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=errors, bufsize=0
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH: install git and retry") from exc
         assert proc.stdout is not None
-        pending = b""
+        pending = bytearray()
         finished = False
         try:
             while block := proc.stdout.read(chunk):
+                # Look for separators only in the new bytes (and the one before,
+                # for a separator split across reads): a record of many blocks
+                # (a commit with 100,000 paths) must not be rescanned per block.
+                start = max(0, len(pending) - len(separator) + 1)
                 pending += block
-                *tokens, pending = pending.split(b"\0")
-                yield from tokens
+                end = pending.rfind(separator, start)
+                if end >= 0:
+                    complete = bytes(pending[:end])
+                    del pending[: end + len(separator)]
+                    yield from complete.split(separator)
             finished = True
         finally:
             # A consumer that stops early (or an error) must not leave git running.
@@ -101,4 +113,4 @@ def stream(*args: str, cwd: str | None = None, chunk: int = 1 << 16) -> Iterator
             errors.seek(0)
             raise GitError(_describe(args, Result(code, b"", errors.read())))
     if pending:
-        yield pending
+        yield bytes(pending)

@@ -10,8 +10,6 @@ from agentowners.actor import Evidence
 from agentowners.errors import GitError
 from agentowners.git import DIFF_ARGS, decode, numstat_entry
 
-_TRAILER_SEPARATOR = b"\x1f"
-
 
 class Commit(NamedTuple):
     sha: str
@@ -27,6 +25,15 @@ class Commit(NamedTuple):
         return self.sha[:10]
 
 
+# Every header field starts with this byte, so that no field is empty. Inside a
+# record git then writes at most two NULs in a row (a merge's combined diff
+# follows the header after an empty line, "\0" under -z); paths and entries are
+# never empty. The format starts with two NULs, which after the NUL ending the
+# previous record make three: the record separator.
+_FIELD_MARK = b"+"
+_RECORD_SEPARATOR = b"\0\0\0"
+
+
 def _format(trailer: str) -> str:
     def trailers(key: str) -> str:
         return f"%(trailers:key={key},valueonly,unfold,separator=%x1f)"
@@ -35,18 +42,39 @@ def _format(trailer: str) -> str:
         "%H", "%P", "%ct", "%an", "%ae", "%cn", "%ce", "%s",
         trailers(trailer), trailers("Co-authored-by"), trailers("Assisted-by"),
     )  # fmt: skip
-    return "%x00".join(fields) + "%x00"
+    mark = _FIELD_MARK.decode()
+    return "%x00%x00" + "%x00".join(f"{mark}{field}" for field in fields)
 
 
 _HEADER_FIELDS = 11
+_TRAILER_SEPARATOR = b"\x1f"
 
 
 def _split_trailers(raw: bytes) -> tuple[str, ...]:
     return tuple(decode(v).strip() for v in raw.split(_TRAILER_SEPARATOR) if v.strip())
 
 
-def _commit(header: Sequence[bytes], paths: list[str], lines: int | None) -> Commit:
-    sha, parents, timestamp, an, ae, cn, ce, subject, agent, coauthors, assisted = header
+def _unreadable() -> GitError:
+    return GitError("git log printed a commit this version cannot read")
+
+
+def _commit(record: bytes, count_lines: bool) -> Commit:
+    """One record: the header fields, then `--raw` entries (and `--numstat` lines)."""
+    fields = record.strip(b"\0").split(b"\0")
+    header = fields[:_HEADER_FIELDS]
+    if len(header) != _HEADER_FIELDS or not all(f.startswith(_FIELD_MARK) for f in header):
+        raise _unreadable()
+    sha, parents, timestamp, an, ae, cn, ce, subject, agent, coauthors, assisted = (
+        field[1:] for field in header
+    )
+    # The diff follows an empty line: "\n" before raw entries, "" (a NUL) before
+    # a merge's combined diff.
+    diff = fields[_HEADER_FIELDS:]
+    if diff and not diff[0]:
+        del diff[0]
+    if diff:
+        diff[0] = diff[0].removeprefix(b"\n")
+    paths, lines = _changes(diff, count_lines, merge=b" " in parents)
     return Commit(
         sha=decode(sha),
         parents=tuple(decode(parents).split()),
@@ -66,56 +94,45 @@ def _commit(header: Sequence[bytes], paths: list[str], lines: int | None) -> Com
     )
 
 
+def _changes(diff: list[bytes], count_lines: bool, merge: bool) -> tuple[list[str], int | None]:
+    """Paths of the `--raw` entries (`:meta`, path), and the `--numstat` line count."""
+    if not count_lines:
+        # Only raw entries: metadata and path alternate.
+        if len(diff) % 2 or not all(meta.startswith(b":") for meta in diff[::2]):
+            raise _unreadable()
+        return [decode(path) for path in diff[1::2]], None
+    paths: list[str] = []
+    counted: dict[str, int] = {}
+    tokens = iter(diff)
+    for token in tokens:
+        if token.startswith(b":"):
+            paths.append(decode(next(tokens, b"")))
+            continue
+        entry = numstat_entry(token)
+        if entry is None:
+            raise _unreadable()
+        counted[decode(entry[1])] = entry[0]
+    if merge:
+        # For a merge, git's numstat is against the first parent: count only
+        # the paths of the combined diff, the merge's own changes.
+        return paths, sum(counted.get(path, 0) for path in paths)
+    return paths, sum(counted.values())
+
+
 def commits(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Iterator[Commit]:
     """Every commit `git log REVISIONS` lists, newest first, one at a time.
 
-    One git process for the whole range. Merges are shown as combined diffs
-    (`-c`), which list exactly the paths that differ from every parent: the
-    merge's own edits and conflict resolutions, not the history it brings in.
+    One git process for the whole range, read as it runs. Merges are shown as
+    combined diffs (`-c`), which list exactly the paths that differ from every
+    parent: the merge's own edits and conflict resolutions, not the history it
+    brings in.
     """
     args = ["log", "--root", "-c", *DIFF_ARGS, f"--format={_format(trailer)}"]
     if count_lines:
         args.append("--numstat")
-    tokens = gitcmd.stream(*args, "--end-of-options", *revisions, "--")
-    header: list[bytes] = []
-    paths: list[str] = []
-    lines = 0
-    merge_numstat: dict[str, int] = {}
-    for token in tokens:
-        if len(header) < _HEADER_FIELDS:
-            header.append(token)
-            continue
-        if not token:
-            continue
-        body = token.removeprefix(b"\n")
-        if body.startswith(b":"):
-            paths.append(decode(next(tokens)))
-            continue
-        counted = numstat_entry(body) if count_lines else None
-        if counted is not None:
-            # For a merge git's numstat is against the first parent: keep it per
-            # path and count only the paths of the combined diff.
-            merge_numstat[decode(counted[1])] = counted[0]
-            lines += counted[0]
-            continue
-        yield _finish(header, paths, lines, merge_numstat, count_lines)
-        header, paths, lines, merge_numstat = [body], [], 0, {}
-    if header:
-        yield _finish(header, paths, lines, merge_numstat, count_lines)
-
-
-def _finish(
-    header: list[bytes],
-    paths: list[str],
-    lines: int,
-    numstat: dict[str, int],
-    count_lines: bool,
-) -> Commit:
-    if len(header) != _HEADER_FIELDS:
-        raise GitError("git log printed a commit this version cannot read")
-    is_merge = len(header[1].split()) > 1
-    if not count_lines:
-        return _commit(header, paths, None)
-    if is_merge:
-        lines = sum(numstat.get(path, 0) for path in paths)
-    return _commit(header, paths, lines)
+    records = gitcmd.stream(
+        *args, "--end-of-options", *revisions, "--", separator=_RECORD_SEPARATOR
+    )
+    for record in records:
+        if record.strip(b"\0"):  # the output starts with (part of) a separator
+            yield _commit(record, count_lines)

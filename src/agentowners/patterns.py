@@ -6,46 +6,222 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-# pathspec names a group in some of its regexes; our combined regex needs the
-# group names for itself, so inner groups become non-capturing.
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-
 
 class Decision(NamedTuple):
     included: bool
     pattern_index: int | None  # the deciding pattern's index, None when no pattern matched
 
 
+# The shapes of the regexes pathspec's GitIgnoreSpecPattern writes. A shape not
+# recognised here is still matched exactly, only without the shortcuts.
+_ANY_DEPTH = "^(?:.+/)?"  # a pattern with no inner "/": it may match at any depth
+_DIRECTORY_OR_END = "(?:(?P<ps_d>/)|$)"  # `name`: a file or a directory of that name
+_DIRECTORY_ONLY = ("(?P<ps_d>/)", "/")  # `name/`, `**/name/**`: a directory only
+_ANY_RUN = "[^/]*"  # `*` inside one path component
+_ANY_CHAR = "[^/]"  # `?`
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_QUANTIFIERS = "*+?{"
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]|()\\")
+
+
+def _literal(regex: str) -> str | None:
+    """The one string `regex` matches when it is escaped text (as re.escape writes it)."""
+    text = _ESCAPED.sub(r"\1", regex)
+    return text if re.escape(text) == regex else None
+
+
+def _literal_directory(regex: str) -> str:
+    """The directories (`a/b/`) every path an anchored `regex` matches starts with."""
+    text: list[str] = []
+    i = 1  # after "^"
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\" and i + 1 < len(regex) and not regex[i + 1].isalnum():
+            text.append(regex[i + 1])
+            i += 2
+        elif char in _REGEX_SYNTAX:
+            if char in _QUANTIFIERS and text:
+                text.pop()  # the character before a quantifier is optional
+            break
+        else:
+            text.append(char)
+            i += 1
+    prefix = "".join(text)
+    return prefix[: prefix.rfind("/") + 1]
+
+
+def _alternation(regexes: Iterable[tuple[int, str]]) -> tuple[re.Pattern[str], dict[str, int]]:
+    """One regex trying `regexes` in the order given; its `lastgroup` names the index."""
+    groups: dict[str, int] = {}
+    alternatives: list[str] = []
+    for index, regex in regexes:
+        groups[f"p{index}"] = index
+        # pathspec names a group in some regexes; only ours may have names here.
+        alternatives.append(f"(?P<p{index}>{_NAMED_GROUP.sub('(?:', regex)})")
+    return re.compile("|".join(alternatives)), groups
+
+
+def _first(regex: re.Pattern[str] | None, groups: dict[str, int], text: str) -> int:
+    match = regex.match(text) if regex is not None else None
+    return -1 if match is None or match.lastgroup is None else groups[match.lastgroup]
+
+
+class _ComponentGlobs:
+    """Globs of one path component: the highest index of those matching a name."""
+
+    __slots__ = ("_groups", "_others", "_regex", "_suffixes", "exact")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, int] = {}  # `Makefile`, `build/`
+        self._suffixes: dict[int, dict[str, int]] = {}  # `*.md`: length -> suffix -> index
+        self._others: list[tuple[int, str]] = []  # `test_*.py`, `?.c`
+        self._regex: re.Pattern[str] | None = None
+        self._groups: dict[str, int] = {}
+
+    def add(self, index: int, glob: str) -> None:
+        """Add a glob; indexes come highest first, so the first entry for a key stays."""
+        literal = _literal(glob)
+        suffix = _literal(glob[len(_ANY_RUN) :]) if glob.startswith(_ANY_RUN) else None
+        if literal is not None:
+            self.exact.setdefault(literal, index)
+        elif suffix:
+            self._suffixes.setdefault(len(suffix), {}).setdefault(suffix, index)
+        else:
+            self._others.append((index, glob + r"\Z"))
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self._suffixes or self._others)
+
+    def best(self, name: str) -> int:
+        best = self.exact.get(name, -1)
+        for length, suffixes in self._suffixes.items():
+            # A shorter name comes back whole and equals no suffix of this length.
+            best = max(best, suffixes.get(name[-length:], -1))
+        if self._others:
+            if self._regex is None:
+                self._regex, self._groups = _alternation(self._others)
+            best = max(best, _first(self._regex, self._groups, name))
+        return best
+
+
+class _Directory(NamedTuple):
+    best: int  # highest index among the any-depth patterns matching one of its components
+    regex: re.Pattern[str] | None  # the other patterns that can match a path in it
+    groups: dict[str, int]
+
+
 class ScopeMatcher:
     """gitignore semantics as pathspec implements them: the last matching pattern decides.
 
-    All patterns are compiled into one regular expression, alternatives in
-    reverse order, so one ``match`` per path finds the last matching pattern.
+    Decides exactly what ``PathSpec.from_lines(GitIgnoreSpecPattern, patterns)``
+    decides (a property test holds it to that), but reads each directory once:
+
+    * a pattern with no inner "/" (``*.md``, ``build/``, ``**/fixtures/**``)
+      matches a path when it matches one of its components: names and suffixes
+      are looked up in dicts, other globs in one regex per component;
+    * every other pattern (``src/**``, ``docs/*.md``) is tried only on paths in
+      a directory its literal prefix allows, all of them in one regex whose
+      alternatives run from the last pattern to the first;
+    * both are worked out once per directory and remembered.
+
+    The deciding pattern is the highest index that matches. Paths git never
+    writes (with a newline or a leading "/") take pathspec's own route: each
+    pattern's regex, last first.
     """
 
-    __slots__ = ("_combined", "_included", "patterns")
+    __slots__ = (
+        "_anchored",
+        "_decisions",
+        "_directories",
+        "_directory_globs",
+        "_name_globs",
+        "_regexes",
+        "_unions",
+        "patterns",
+    )
 
     def __init__(self, patterns: Sequence[str]) -> None:
+        # Imported here: hooks that find no policy, and commands that never match a
+        # path, do not pay for pathspec's import.
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
         self.patterns = tuple(patterns)
-        alternatives: list[str] = []
-        self._included: dict[str, tuple[bool, int]] = {}
+        self._decisions = {-1: Decision(False, None)}  # -1: no pattern matched
+        self._regexes: list[tuple[int, re.Pattern[str]]] = []  # highest index first
+        self._directory_globs = _ComponentGlobs()
+        name_globs = _ComponentGlobs()
+        self._anchored: list[tuple[int, str, str]] = []  # (index, regex, literal directory)
         for index in reversed(range(len(self.patterns))):
             regex, include = GitIgnoreSpecPattern.pattern_to_regex(self.patterns[index])
-            if regex is None or include is None:  # blank line or comment
+            if regex is None or include is None:  # blank line, comment, invalid range
                 continue
-            group = f"p{index}"
-            alternatives.append(f"(?P<{group}>{_NAMED_GROUP.sub('(?:', regex)})")
-            self._included[group] = (include, index)
-        self._combined = re.compile("|".join(alternatives)) if alternatives else None
+            self._decisions[index] = Decision(include, index)
+            self._regexes.append((index, re.compile(regex)))  # a bad pattern fails here
+            if not self._add_component_glob(index, regex, name_globs):
+                # match() tries at the start only; pathspec searches.
+                anchored = regex if regex.startswith("^") else rf"[\s\S]*?(?:{regex})"
+                directory = _literal_directory(regex) if regex.startswith("^") else ""
+                self._anchored.append((index, anchored, directory))
+        self._name_globs = name_globs if name_globs else None  # checked per path: skip when empty
+        self._directories: dict[str, _Directory] = {}
+        self._unions: dict[tuple[int, ...], tuple[re.Pattern[str], dict[str, int]]] = {}
+
+    def _add_component_glob(self, index: int, regex: str, name_globs: _ComponentGlobs) -> bool:
+        if not regex.startswith(_ANY_DEPTH):
+            return False
+        rest = regex[len(_ANY_DEPTH) :]
+        tables: tuple[_ComponentGlobs, ...]
+        if rest.endswith(_DIRECTORY_OR_END):
+            glob, tables = rest[: -len(_DIRECTORY_OR_END)], (self._directory_globs, name_globs)
+        else:
+            end = next((end for end in _DIRECTORY_ONLY if rest.endswith(end)), None)
+            if end is None:
+                return False
+            glob, tables = rest[: -len(end)], (self._directory_globs,)
+        # Only wildcards that stay inside one component, and text without "/".
+        text = _literal(glob.replace(_ANY_RUN, "").replace(_ANY_CHAR, ""))
+        if text is None or "/" in text:
+            return False
+        for table in tables:
+            table.add(index, glob)
+        return True
+
+    def _directory(self, head: str) -> _Directory:
+        best = max(map(self._directory_globs.best, head.split("/"))) if head else -1
+        lead = f"{head}/" if head else ""
+        candidates = tuple(
+            (index, regex)
+            for index, regex, directory in self._anchored
+            if index > best and lead.startswith(directory)
+        )
+        key = tuple(index for index, _ in candidates)
+        union = self._unions.get(key)
+        if union is None and candidates:
+            union = self._unions[key] = _alternation(candidates)
+        regex, groups = union or (None, {})
+        entry = self._directories[head] = _Directory(best, regex, groups)
+        return entry
 
     def decide(self, path: str) -> Decision:
-        match = self._combined.match(path) if self._combined else None
-        if match is None or match.lastgroup is None:
-            return Decision(False, None)
-        include, index = self._included[match.lastgroup]
-        return Decision(include, index)
+        # The hot loop of every range check: one dict lookup per directory, and
+        # the Decision objects made once per pattern.
+        if "\n" in path or path.startswith("/"):
+            return self._decide_by_each_pattern(path)
+        head, _, name = path.rpartition("/")
+        directory = self._directories.get(head) or self._directory(head)
+        best = directory.best
+        if self._name_globs is not None:
+            best = max(best, self._name_globs.best(name))
+        if directory.regex is not None:
+            best = max(best, _first(directory.regex, directory.groups, path))
+        return self._decisions[best]
+
+    def _decide_by_each_pattern(self, path: str) -> Decision:
+        for index, regex in self._regexes:
+            if regex.search(path):
+                return self._decisions[index]
+        return self._decisions[-1]
 
     def __contains__(self, path: object) -> bool:
         return isinstance(path, str) and self.decide(path).included

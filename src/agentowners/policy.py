@@ -18,11 +18,6 @@ from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 POLICY_FILE = ".agentowners.toml"
 HUMAN = "human"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -282,6 +277,12 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
             raise PolicyError(source, [PolicyProblem("not valid UTF-8 text", bad_line)]) from None
     else:
         text = raw
+    # Imported here, not at the top: importing the engine must stay cheap for
+    # the hooks that find no policy to load.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from agentowners.checks import Violation
@@ -49,6 +48,8 @@ def text(violations: Sequence[Violation], checked: int, what: str = "commit") ->
 
 def as_json(violations: Sequence[Violation], checked: int) -> str:
     """SPEC §4's JSON: every offending path, sorted."""
+    import json  # only JSON output needs it
+
     return json.dumps(
         {
             "ok": not violations,

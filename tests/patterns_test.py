@@ -1,0 +1,125 @@
+"""ScopeMatcher decides what pathspec decides; branch globs as GitHub reads them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pathspec import PathSpec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+from agentowners.patterns import Decision, ScopeMatcher, branch_regex
+
+
+def reference(patterns: list[str], path: str) -> Decision:
+    """SPEC §2: gitignore syntax as pathspec implements it (gitwildmatch), last match wins."""
+    result = PathSpec.from_lines(GitIgnoreSpecPattern, patterns).check_file(path)
+    return Decision(bool(result.include), result.index)
+
+
+SEGMENTS = st.one_of(
+    st.sampled_from(["**", "*", "a", "b", "*.md", "a*", "?", "[ab]", "[!a]", "\\*", "x y"]),
+    st.text(alphabet="ab.*?[]!\\- ", min_size=1, max_size=4),
+)
+
+
+@st.composite
+def patterns(draw: st.DrawFn) -> str:
+    segments = draw(st.lists(SEGMENTS, min_size=1, max_size=4))
+    text = "/".join(segments)
+    if draw(st.booleans()):
+        text = "/" + text
+    if draw(st.booleans()):
+        text += "/"
+    if draw(st.booleans()):
+        text = "!" + text
+    return text
+
+
+# Paths as git lists them: "/"-separated, no empty, "." or ".." components, but
+# any other character, newlines included.
+COMPONENTS = st.one_of(
+    st.sampled_from(["a", "b", "a.md", "x y", "*", "[ab]", "ab"]),
+    st.text(alphabet="ab.*[]!\\ -\n", min_size=1, max_size=4).filter(
+        lambda c: c not in {".", ".."}
+    ),
+)
+PATHS = st.lists(COMPONENTS, min_size=1, max_size=5).map("/".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(patterns(), min_size=1, max_size=6), st.lists(PATHS, min_size=1, max_size=8))
+@example(["*/"], ["a/b"])
+@example(["**/"], ["a/b", "a"])
+@example(["/"], ["a"])
+@example(["a/*", "!a/b/c"], ["a/b/c", "a/b/d", "a/b"])
+@example(["*.md", "!docs/**"], ["docs/x.md", "a\ndocs/x.md", "x.md\n"])
+@example(["[!a]", "a/**/b"], ["a/b", "a/x/y/b", "b", "x/b"])
+def test_decides_what_pathspec_decides(patterns: list[str], paths: list[str]) -> None:
+    try:
+        PathSpec.from_lines(GitIgnoreSpecPattern, patterns)
+    except (ValueError, re.error) as exc:  # an invalid pattern: refused alike
+        with pytest.raises(type(exc)):
+            ScopeMatcher(patterns)
+        return
+    matcher = ScopeMatcher(patterns)
+    for path in paths * 2:  # twice: the second time from what was remembered
+        assert matcher.decide(path) == reference(patterns, path), (patterns, path)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "expected"),
+    [
+        (["src/**"], "src/a/b.py", Decision(True, 0)),
+        (["src/**"], "src", Decision(False, None)),
+        (["src/**", "!src/vendor/**"], "src/vendor/x.c", Decision(False, 1)),
+        (["!src/vendor/**", "src/**"], "src/vendor/x.c", Decision(True, 1)),
+        (["*.md"], "deep/down/README.md", Decision(True, 0)),
+        (["*.md"], "notes.md/inside.txt", Decision(True, 0)),  # a directory named *.md
+        (["build/"], "build", Decision(False, None)),  # a file, not a directory
+        (["build/"], "a/build/out.o", Decision(True, 0)),
+        (["/build"], "a/build", Decision(False, None)),
+        (["docs/*.md"], "docs/a.md", Decision(True, 0)),
+        (["docs/*.md"], "docs/sub/a.md", Decision(False, None)),
+        (["**/fixtures/**"], "tests/fixtures/data.json", Decision(True, 0)),
+        (["a/**/b"], "a/b", Decision(True, 0)),
+        (["*"], "anything/at/all", Decision(True, 0)),
+        (["# comment", "x"], "x", Decision(True, 1)),  # (policies refuse empty ones)
+        (["src/**"], "Src/a.py", Decision(False, None)),  # case-sensitive everywhere
+    ],
+)
+def test_scope_table(patterns: list[str], path: str, expected: Decision) -> None:
+    assert ScopeMatcher(patterns).decide(path) == expected == reference(patterns, path)
+
+
+def test_outside_and_contains() -> None:
+    scope = ScopeMatcher(["src/**", "*.md", "!src/vendor/**"])
+    paths = ["src/a.py", "README.md", "src/vendor/x.c", "lib/y.c"]
+    assert scope.outside(paths) == ["src/vendor/x.c", "lib/y.c"]
+    assert "src/a.py" in scope
+    assert "lib/y.c" not in scope
+    assert 42 not in scope
+
+
+def test_no_patterns_include_nothing() -> None:
+    assert ScopeMatcher([]).decide("a") == Decision(False, None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "branch", "matches"),
+    [
+        ("main", "main", True),
+        ("main", "main2", False),
+        ("codex/*", "codex/x", True),
+        ("codex/*", "codex/x/y", False),
+        ("codex/**", "codex/x/y", True),
+        ("a/**/b", "a/b", True),
+        ("a/**/b", "a/x/y/b", True),
+        ("rel.*", "rel.1", True),
+        ("rel.*", "relx1", False),
+    ],
+)
+def test_branch_globs(pattern: str, branch: str, matches: bool) -> None:
+    assert bool(branch_regex(pattern).fullmatch(branch)) is matches
