@@ -107,7 +107,8 @@ class _ComponentGlobs:
 
 class _Directory(NamedTuple):
     best: int  # highest index among the any-depth patterns matching one of its components
-    regex: re.Pattern[str] | None  # the other patterns that can match a path in it
+    candidates: tuple[tuple[int, str], ...]  # (index, regex) of the others that may match here
+    regex: re.Pattern[str] | None  # the candidates in one regex, last pattern first
     groups: dict[str, int]
 
 
@@ -131,7 +132,7 @@ class ScopeMatcher:
     """
 
     __slots__ = (
-        "_anchored",
+        "_anchored_in",
         "_decisions",
         "_directories",
         "_directory_globs",
@@ -151,7 +152,8 @@ class ScopeMatcher:
         self._regexes: list[tuple[int, re.Pattern[str]]] = []  # highest index first
         self._directory_globs = _ComponentGlobs()
         name_globs = _ComponentGlobs()
-        self._anchored: list[tuple[int, str, str]] = []  # (index, regex, literal directory)
+        # Patterns with "/" inside, by the literal directory their matches start in.
+        self._anchored_in: dict[str, list[tuple[int, str]]] = {}
         for index in reversed(range(len(self.patterns))):
             regex, include = GitIgnoreSpecPattern.pattern_to_regex(self.patterns[index])
             if regex is None or include is None:  # blank line, comment, invalid range
@@ -162,10 +164,11 @@ class ScopeMatcher:
                 # match() tries at the start only; pathspec searches.
                 anchored = regex if regex.startswith("^") else rf"[\s\S]*?(?:{regex})"
                 directory = _literal_directory(regex) if regex.startswith("^") else ""
-                self._anchored.append((index, anchored, directory))
+                self._anchored_in.setdefault(directory, []).append((index, anchored))
         self._name_globs = name_globs if name_globs else None  # checked per path: skip when empty
-        self._directories: dict[str, _Directory] = {}
         self._unions: dict[tuple[int, ...], tuple[re.Pattern[str], dict[str, int]]] = {}
+        # "" is the top directory: the files without "/" are in it.
+        self._directories = {"": self._entry(-1, self._anchored_in.get("", ()))}
 
     def _add_component_glob(self, index: int, regex: str, name_globs: _ComponentGlobs) -> bool:
         if not regex.startswith(_ANY_DEPTH):
@@ -188,20 +191,33 @@ class ScopeMatcher:
         return True
 
     def _directory(self, head: str) -> _Directory:
-        best = max(map(self._directory_globs.best, head.split("/"))) if head else -1
-        lead = f"{head}/" if head else ""
-        candidates = tuple(
-            (index, regex)
-            for index, regex, directory in self._anchored
-            if index > best and lead.startswith(directory)
-        )
-        key = tuple(index for index, _ in candidates)
-        union = self._unions.get(key)
-        if union is None and candidates:
-            union = self._unions[key] = _alternation(candidates)
-        regex, groups = union or (None, {})
-        entry = self._directories[head] = _Directory(best, regex, groups)
+        """A directory's entry, made from the nearest known ancestor's (the top's at worst)."""
+        missing: list[str] = []
+        known = head
+        while known not in self._directories:
+            missing.append(known)
+            known = known.rpartition("/")[0]
+        entry = self._directories[known]
+        for directory in reversed(missing):
+            entry = self._directories[directory] = self._child(entry, directory)
         return entry
+
+    def _child(self, parent: _Directory, directory: str) -> _Directory:
+        """A directory's entry: its parent's and one more component (`directory`'s name)."""
+        best = max(parent.best, self._directory_globs.best(directory.rpartition("/")[2]))
+        more = self._anchored_in.get(f"{directory}/", ())
+        return self._entry(best, (*parent.candidates, *more))
+
+    def _entry(self, best: int, candidates: Iterable[tuple[int, str]]) -> _Directory:
+        # Patterns below the best index any-depth patterns already found cannot
+        # change the decision; the rest are tried last pattern first.
+        kept = tuple(sorted((c for c in candidates if c[0] > best), reverse=True))
+        key = tuple(index for index, _ in kept)
+        union = self._unions.get(key)
+        if union is None and kept:
+            union = self._unions[key] = _alternation(kept)
+        regex, groups = union or (None, {})
+        return _Directory(best, kept, regex, groups)
 
     def decide(self, path: str) -> Decision:
         # The hot loop of every range check: one dict lookup per directory, and

@@ -1,0 +1,54 @@
+"""gitcmd: git's output as it arrives, whole records, and failures that are never silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentowners import gitcmd
+from agentowners.errors import GitError
+from tests.gitrepo import GitRepo
+
+
+@pytest.fixture
+def history(repo: GitRepo) -> GitRepo:
+    for number in range(20):
+        repo.commit(f"commit {number}", f"dir/file-{number}.txt")
+    return repo
+
+
+LOG = ("log", "--format=%x00%x00%H%x00%s", "--raw", "-z", "--no-abbrev")
+
+
+@pytest.mark.parametrize("separator", [b"\0", b"\0\0\0"])
+def test_records_do_not_depend_on_how_reads_split_the_output(
+    history: GitRepo, separator: bytes
+) -> None:
+    whole = gitcmd.git(*LOG).split(separator)
+    if not whole[-1]:
+        whole.pop()  # the output ends with a separator: no record after it
+    for chunk in (1, 2, 3, 7, 1 << 16):
+        assert list(gitcmd.stream(*LOG, separator=separator, chunk=chunk)) == whole
+
+
+def test_a_record_longer_than_many_reads_comes_whole(repo: GitRepo) -> None:
+    names = [f"a-rather-long-directory-name/file-{n}.txt" for n in range(300)]
+    repo.commit("many", *names)
+    records = [r for r in gitcmd.stream(*LOG, separator=b"\0\0\0", chunk=64) if r]
+    assert len(records) == 1
+    assert records[0].count(b"file-") == 300
+
+
+def test_failure_is_raised_after_the_output(repo: GitRepo) -> None:
+    repo.commit("one", "a")
+    with pytest.raises(GitError, match="nope"):
+        list(gitcmd.stream("log", "--format=%H", "-z", "HEAD", "nope", "--"))
+
+
+def test_git_that_cannot_start_is_a_git_error(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(GitError, match="not installed"):
+        list(gitcmd.stream("log"))
+    with pytest.raises(GitError, match="not installed"):
+        gitcmd.run("status")
