@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.init",
         "write a starter .agentowners.toml and print the pre-commit snippet",
     ),
+    "audit": ("agentowners.commands.audit", "which agent made each commit; totals; violations"),
+    "show": ("agentowners.commands.show", "the policy as a table to paste into AGENTS.md"),
 }
 
 

@@ -76,6 +76,11 @@ class Policy:
         for rule in self.branches:
             if rule.regex.fullmatch(branch):
                 return BranchOwner(rule.executor, rule.allow_human, rule)
+        return self.unmatched_owner
+
+    @property
+    def unmatched_owner(self) -> BranchOwner:
+        """The owner of every branch no rule matches: `settings.unmatched`, humans allowed."""
         return BranchOwner(self.unmatched, True, None)
 
     def branch_patterns_for(self, agent: str) -> list[str]:
