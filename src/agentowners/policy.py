@@ -141,7 +141,9 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            if len(key) > 1:
+            # Descend into a `[table.key]` sub-table only when it exists: from a
+            # missing one the search climbs back here, forever.
+            if len(key) > 1 and self.table((*table, key[0])) is not None:
                 found = self.key((*table, key[0]), key[1:])
                 if found:
                     return found

@@ -43,6 +43,22 @@ def _branch_rows(policy: Policy) -> list[BranchOwner]:
     return [*rules, policy.unmatched_owner]
 
 
+def _branches_of(policy: Policy, agent: str) -> list[str | None]:
+    """The branch patterns `agent` is the executor of; None for "any other branch"."""
+    return [
+        row.rule.pattern if row.rule else None
+        for row in _branch_rows(policy)
+        if row.executor == agent
+    ]
+
+
+def _md_branches(patterns: Sequence[str | None], *, in_table: bool = False) -> str:
+    return ", ".join(
+        markdown.code(p, in_table=in_table) if p is not None else "any other branch"
+        for p in patterns
+    )
+
+
 def protected_paths(policy: Policy) -> list[str]:
     return [*policy.protected, POLICY_FILE]
 
@@ -66,7 +82,8 @@ def as_text(policy: Policy, where: str) -> str:
         agents.append(
             (
                 agent.id,
-                ", ".join(policy.branch_patterns_for(agent.id)) or "(no branch)",
+                ", ".join(p or "(any other branch)" for p in _branches_of(policy, agent.id))
+                or "(no branch)",
                 _limit(agent.max_files),
                 _limit(agent.max_lines),
                 ", ".join(agent.scope),
@@ -95,10 +112,7 @@ def agent_instructions(policy: Policy) -> str:
     """The paragraph telling an agent what to do, in the agent's own terms."""
     where = "; ".join(
         f"{markdown.code(agent)}: "
-        + (
-            ", ".join(markdown.code(p) for p in policy.branch_patterns_for(agent))
-            or "no branch yet (ask a human)"
-        )
+        + (_md_branches(_branches_of(policy, agent)) or "no branch yet (ask a human)")
         for agent in policy.agents
     )
     trailer = policy.trailer
@@ -127,7 +141,7 @@ def as_markdown(policy: Policy, where: str) -> str:
     agent_rows = [
         (
             markdown.code(agent.id, in_table=True),
-            _codes(policy.branch_patterns_for(agent.id)) or "no branch",
+            _md_branches(_branches_of(policy, agent.id), in_table=True) or "no branch",
             _codes(agent.scope),
             _limit(agent.max_files),
             _limit(agent.max_lines),
