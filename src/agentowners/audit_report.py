@@ -149,6 +149,10 @@ def _md_violation(v: Violation) -> list[str]:
     return lines
 
 
+def _commits(count: int) -> str:
+    return f"{count} commit{'' if count == 1 else 's'}"
+
+
 class MarkdownWriter:
     """A pull-request comment: summary table, violations, per-commit rows folded away."""
 
@@ -195,7 +199,7 @@ class MarkdownWriter:
             lines += self._violations(tally)
         lines += [
             "<details>",
-            f"<summary>{tally.checked} commit{'' if tally.checked == 1 else 's'}</summary>",
+            f"<summary>{_commits(tally.checked)}</summary>",
             "",
             *markdown.table(
                 ("commit", "date (UTC)", "agent", "recognised by", "subject", "violations"),
@@ -215,7 +219,7 @@ class MarkdownWriter:
     def _violations(self, tally: Tally) -> list[str]:
         found = tally.violations
         if not found:
-            return [f"**No violations** in {tally.checked} commits.", ""]
+            return [f"**No violations** in {_commits(tally.checked)}.", ""]
         lines = [f"**{len(found)} violation{'' if len(found) == 1 else 's'}**:", ""]
         for violation in found[:MARKDOWN_MAX_VIOLATIONS]:
             lines += _md_violation(violation)
