@@ -4,6 +4,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -312,6 +313,29 @@ def test_rows_are_written_before_the_next_commit_is_read(repo: GitRepo, fmt: str
 
 
 SLOTS = 50  # distinct files per kind of commit: keeps trees small, so fast-import stays fast
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("stderr", "lines"), [(_Terminal, 2), (io.StringIO, 0)])
+def test_progress_goes_to_stderr_only_on_a_terminal(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, stderr: type[io.StringIO], lines: int
+) -> None:
+    err = stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 2)
+    repo.init_policy()
+    for n in range(4):
+        repo.commit(f"change {n}", f"src/{n}.py")
+    out = io.StringIO()
+    audit_history(out=out, fmt="json")
+    assert err.getvalue().splitlines() == [
+        f"agentowners audit: {n} commits read…" for n in (2, 4)[:lines]
+    ]
+    assert json.loads(out.getvalue())["checked"] == 5
 
 
 def _fast_import_stream(policy: str, commits: int) -> bytes:

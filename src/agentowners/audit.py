@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol, TextIO
 
 from agentowners import engine, history
-from agentowners.actor import Actor
+from agentowners.actor import Actor, commit_actor
 from agentowners.checks import Violation, judge
 from agentowners.policy import POLICY_FILE, Policy, load_policy
 
@@ -71,13 +71,13 @@ def markers_only() -> Policy:
 
 def audited(plan: AuditPlan, commits: Iterable[history.Commit]) -> Iterator[AuditedCommit]:
     """Each commit with its actor and the violations the policy in force raises."""
-    policy = plan.in_force.policy
+    policy, branch = plan.in_force.policy, plan.branch
     for commit in commits:
-        if policy is None or plan.branch is None:
-            yield AuditedCommit(commit, engine.change_of(markers_only(), commit).actor, ())
-            continue
-        change = engine.change_of(policy, commit)
-        yield AuditedCommit(commit, change.actor, tuple(judge(policy, change, plan.branch)))
+        if policy is None or branch is None:  # nothing to judge by: the actor only
+            yield AuditedCommit(commit, commit_actor(markers_only(), commit.evidence), ())
+        else:
+            change = engine.change_of(policy, commit)
+            yield AuditedCommit(commit, change.actor, tuple(judge(policy, change, branch)))
 
 
 def plan_commits(plan: AuditPlan) -> Iterator[history.Commit]:
@@ -153,7 +153,7 @@ def policy_phrase(in_force: PolicyInForce) -> str:
     """Which policy judged the commits, and why that one (follows "policy: ")."""
     why = {
         CHOSEN_BY_BASE: "the range's base: the rules in force before these commits",
-        CHOSEN_BY_HEAD: "HEAD",
+        CHOSEN_BY_HEAD: "the current one, as there is no range base",
         CHOSEN_BY_OPTION: "--policy-ref",
     }[in_force.chosen_by]
     where = f"{in_force.ref} ({in_force.commit[:10]}, {why})"

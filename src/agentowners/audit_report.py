@@ -8,7 +8,6 @@ from typing import TextIO
 
 from agentowners import markdown, report
 from agentowners.audit import (
-    AgentTotals,
     AuditedCommit,
     AuditPlan,
     Tally,
@@ -52,7 +51,7 @@ class TextWriter:
         codes = sorted({v.code for v in row.violations})
         flagged = f"  [{', '.join(codes)}]" if codes else ""
         print(
-            f"{commit.short}  {iso_date(commit.timestamp)}  {row.actor.agent}  "
+            f"{commit.short}  {iso_date(commit.timestamp)}  {_shown(row.actor.agent)}  "
             f"({_shown(row.actor.how)})  {_shown(commit.subject)}{flagged}",
             file=self.out,
         )
@@ -92,10 +91,6 @@ def commit_json(row: AuditedCommit) -> dict[str, object]:
     }
 
 
-def agent_json(total: AgentTotals) -> dict[str, object]:
-    return total._asdict()
-
-
 class JsonWriter:
     """One JSON document, written as it goes: the `commits` array grows row by row."""
 
@@ -126,7 +121,7 @@ class JsonWriter:
 
     def finish(self, tally: Tally) -> None:
         tail = {
-            "agents": [agent_json(total) for total in tally.agents()],
+            "agents": [total._asdict() for total in tally.agents()],
             "violations": [report.violation_json(v) for v in tally.violations],
             "checked": tally.checked,
             "ok": not tally.violations,
