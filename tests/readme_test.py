@@ -2,7 +2,8 @@
 
 Blocks and tables are picked by the `<!-- readme-test: KIND -->` comment just
 before them. `console` blocks run line by line (`$ ` lines) in a real
-temporary repository: KIND `empty` is a fresh repository, `sample` one with
+temporary repository: KIND `empty` is a fresh repository, `adopting` one
+holding only the README's `.pre-commit-config.yaml`, `sample` one with
 the README's own policy committed on `main`, pushed to a bare `origin`, and
 `codex/parser` checked out with one in-scope codex commit. A command must
 exit 0 unless it ends with `# exit N`; the output lines shown must appear in
@@ -46,7 +47,7 @@ _EXPECTED_EXIT = re.compile(r"#\s*exit\s+(\d+)\s*\Z")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 # Fenced blocks that show commands must be tested; these kinds are.
-CONSOLE_KINDS = {"empty", "sample", "first-commands"}
+CONSOLE_KINDS = {"empty", "adopting", "sample", "first-commands"}
 SHELL_KINDS = {"install", "pre-receive-hook"}
 
 
@@ -172,7 +173,10 @@ def _repo(kind: str, tmp_path: Path) -> GitRepo:
     path = tmp_path / "fresh"
     path.mkdir()
     subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return GitRepo(path)
+    repo = GitRepo(path)
+    if kind == "adopting":
+        repo.write(".pre-commit-config.yaml", _block("pre-commit-config").text)
+    return repo
 
 
 def _run(command: str, cwd: Path, env: Mapping[str, str] | None = None) -> tuple[int, str]:
@@ -224,7 +228,7 @@ def test_every_block_that_shows_commands_is_tested() -> None:
             assert not any(line.startswith("$ ") for line in block.text.splitlines()), where
 
 
-CONSOLE_BLOCKS = [b for b in BLOCKS if b.kind in {"empty", "sample"}]
+CONSOLE_BLOCKS = [b for b in BLOCKS if b.kind in CONSOLE_KINDS - {"first-commands"}]
 
 
 @pytest.mark.parametrize(
@@ -291,11 +295,16 @@ def test_violation_codes_table_is_complete() -> None:
     assert [_spans(row[0])[0] for row in _table("codes")] == list(checks.CODES)
 
 
-def test_install_line_is_the_released_project() -> None:
+def _install_line() -> str:
     (line,) = _block("install").text.splitlines()
-    # Not run: it downloads. The CI recipes install the same.
-    assert line == f'pip install "agentowners @ git+{init.PROJECT_URL}@{init.PROJECT_REV}"'
-    assert README.count(line.removeprefix("pip install ")) == 3
+    return line
+
+
+def test_install_line_is_the_released_project() -> None:
+    # Not run: it downloads. The CI recipes install the same (tested below).
+    assert _install_line() == (
+        f'pip install "agentowners @ git+{init.PROJECT_URL}@{init.PROJECT_REV}"'
+    )
 
 
 def test_pre_commit_snippet_is_what_init_prints() -> None:
@@ -330,8 +339,8 @@ def test_github_actions_workflow_runs_check_range(tmp_path: Path) -> None:
     steps = _workflow_steps()
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
-    runs = [s for s in steps if s.get("run", "").startswith("agentowners ")]
-    check, summary = runs
+    install, check, summary = [s for s in steps if "run" in s]
+    assert install["run"] == _install_line()
     assert check["run"] == (
         'agentowners check-range "$BASE_SHA..$HEAD_SHA" --branch "$GITHUB_HEAD_REF"'
     )
@@ -368,7 +377,7 @@ def test_gitlab_job_runs_check_range(tmp_path: Path) -> None:
     (job,) = yaml.safe_load(_block("gitlab-ci").text).values()
     assert job["variables"]["GIT_DEPTH"] == "0"
     install, check = job["script"]
-    assert install in README.replace('- run: pip install "', 'pip install "')
+    assert install == _install_line()
     repo = _sample_repo(tmp_path)
     gitlab = {
         "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.out("rev-parse", "origin/main"),
