@@ -136,10 +136,8 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            if len(key) > 1:
-                found = self.key((*table, key[0]), key[1:])
-                if found:
-                    return found
+            if len(key) > 1 and self.table((*table, key[0])) is not None:
+                return self.key((*table, key[0]), key[1:])
             return start or None
         if table:
             return self.key(table[:-1], (table[-1], *key))
