@@ -25,6 +25,7 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 POLICY_FILE = ".agentowners.toml"
 HUMAN = "human"
+DEFAULT_TRAILER = "Agent"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 # The policy file protects itself: it is always a protected path.
@@ -338,7 +339,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
     protected = tuple(settings.get("protected", ()))
     return Policy(
         source=source,
-        trailer=settings.get("trailer", "Agent"),
+        trailer=settings.get("trailer", DEFAULT_TRAILER),
         protected=protected,
         protected_lines=_item_lines(
             v.where.lines, v.where.key(("settings",), ("protected",)), protected
