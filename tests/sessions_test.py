@@ -253,6 +253,22 @@ def test_end_judges_by_the_policy_the_session_started_under(
     ]
 
 
+def test_end_notes_a_switched_branch_and_a_rewound_head(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.init_policy()
+    repo.git("switch", "-qc", "codex/a")
+    repo.commit("work\n\nAgent: codex", "src/a.py")
+    start(capsys)
+    repo.git("switch", "-qc", "codex/b", "HEAD~")
+    assert main(["session", "end"]) == 0
+    out = capsys.readouterr().out
+    assert "note: the session started on codex/a, now on codex/b" in out
+    assert "note: HEAD no longer contains the commit the session started from" in out
+    assert table(out) == {"src/a.py": ("+0 -1", "deleted", "in scope")}
+    assert "no commits during the session" in out
+
+
 def test_no_policy_lists_changes_and_passes(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -393,7 +409,8 @@ def test_restore_brings_back_out_of_scope_paths_and_can_be_undone_exactly(
         "docs/committed.md"  # the agent's commit stays; its undoing is staged
     )
     assert main(["session", "end", snapshot_id]) == 0
-    capsys.readouterr()
+    assert main(["session", "list"]) == 0
+    assert f"before-restore {snapshot_id}  agent codex" in capsys.readouterr().out
 
     assert main(["session", "restore", before_id, "--all"]) == 0
     assert files(repo.path) == agent_files
@@ -428,6 +445,8 @@ def test_restore_named_paths_relative_to_the_current_directory(
     assert sessions.snapshots()[-1].id == snapshot_id  # a dry run saves nothing
     assert main(["session", "restore", snapshot_id, "missing.md"]) == 2
     assert "not changed since snapshot" in capsys.readouterr().err
+    assert main(["session", "restore", snapshot_id, "sub", "--all"]) == 2
+    assert "give PATHs or --all, not both" in capsys.readouterr().err
     assert main(["session", "restore", snapshot_id, "../src/mine.py"]) == 0
     assert not (repo.path / "src/mine.py").exists()
 
@@ -465,6 +484,56 @@ def test_restore_swaps_a_file_and_a_directory_back_and_forth(
     assert main(["session", "restore", snapshot_id, "docs/dir/one.md"]) == 1
     assert "left alone docs/dir/one.md ('docs/dir' is a file now" in capsys.readouterr().out
     assert files(busy.path) == agent_files
+
+
+def test_restore_leaves_submodules_alone(busy: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    inner = GitRepo(busy.path / "docs" / "inner")
+    inner.path.mkdir()
+    inner.git("init", "-q")
+    inner.commit("one", "a.txt")
+    busy.git("add", "docs/inner")  # recorded as a submodule commit (a gitlink)
+    busy.commit("embed")
+    snapshot_id = start(capsys)
+    inner.commit("two", "b.txt")
+    assert main(["session", "end"]) == 1
+    assert table(capsys.readouterr().out)["docs/inner"][1:] == ("modified", "OUT OF SCOPE")
+    assert main(["session", "restore", snapshot_id]) == 1
+    assert "left alone docs/inner (a submodule" in capsys.readouterr().out
+    assert (inner.path / "b.txt").exists()
+
+
+def test_restore_never_deletes_ignored_files_in_a_directory_in_the_way(
+    busy: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    busy.commit("a file", "docs/f")
+    snapshot_id = start(capsys)
+    busy.git("rm", "-q", "docs/f")
+    busy.write("docs/f/inner.md", "made by the agent\n")
+    busy.write("docs/f/trace.log", "ignored\n")
+    assert main(["session", "restore", snapshot_id, "docs/f"]) == 1
+    out = capsys.readouterr().out
+    assert " removed docs/f/inner.md (created since the snapshot)" in out
+    assert "left alone docs/f (a directory is there now, holding 'docs/f/trace.log')" in out
+    assert (busy.path / "docs/f/trace.log").read_text() == "ignored\n"
+
+
+def test_a_restore_that_fails_part_way_can_be_undone(
+    worked: tuple[GitRepo, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, snapshot_id = worked
+    agent_files, agent_index = files(repo.path), index_entries(repo)
+    lock = repo.path / ".git" / "index.lock"
+    lock.write_text("")  # another git process is writing the index
+    assert main(["session", "restore", snapshot_id]) == 2
+    error = capsys.readouterr().err
+    assert "the restore stopped part way" in error
+    undo = error.split("`")[1]
+    assert undo.startswith("agentowners session restore ")
+    assert undo.endswith(" --all")
+    lock.unlink()
+    assert main(undo.split()[1:]) == 0
+    assert files(repo.path) == agent_files
+    assert index_entries(repo) == agent_index
 
 
 def test_restore_with_nothing_to_do(busy: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -510,6 +579,9 @@ def test_list_prune_gc_and_push(busy: GitRepo, capsys: pytest.CaptureFixture[str
         busy.git("push", "-q", "origin", *push)
     remote_refs = GitRepo(remote).out("for-each-ref", "--format=%(refname)").split()
     assert remote_refs == ["refs/heads/codex/parser", "refs/heads/main", "refs/tags/v1"]
+    clone = busy.path.parent / "clone"
+    subprocess.run(["git", "clone", "-q", str(busy.path), str(clone)], check=True)
+    assert "refs/agentowners" not in GitRepo(clone).out("for-each-ref")
     busy.git("push", "-q", "--mirror", "origin")  # a mirror sends every ref: documented
     assert "refs/agentowners/sessions/" in GitRepo(remote).out("for-each-ref")
 

@@ -430,10 +430,7 @@ def _step(top: str, change: git.PathChange, removing: set[str]) -> Step:
     path = change.path
     if git.GITLINK_MODE in (change.old_mode, change.new_mode):
         return Step(path, SKIP, "a submodule: check out its commit inside it (git -C PATH)")
-    full = os.path.join(top, path)
     if change.status == "A":
-        if _is_directory(full):
-            return Step(path, SKIP, "a directory is there now")
         return Step(path, REMOVE, "created since the snapshot")
     parent = os.path.dirname(path)
     while parent:
@@ -444,6 +441,7 @@ def _step(top: str, change: git.PathChange, removing: set[str]) -> Step:
                 return Step(path, SKIP, f"{parent!r} is a file now: restore it too")
             break
         parent = os.path.dirname(parent)
+    full = os.path.join(top, path)
     if change.status == "D" and os.path.lexists(full):
         if not _is_directory(full):
             return Step(
