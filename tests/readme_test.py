@@ -2,10 +2,11 @@
 
 Blocks and tables are picked by the `<!-- readme-test: KIND -->` comment just
 before them. `console` blocks run line by line (`$ ` lines) in a real
-temporary repository: KIND `empty` is a fresh repository, `adopting` one
-holding only the README's `.pre-commit-config.yaml`, `sample` one with
-the README's own policy committed on `main`, pushed to a bare `origin`, and
-`codex/parser` checked out with one in-scope codex commit. A command must
+temporary repository, all in one shell: KIND `empty` is a fresh repository,
+`adopting` one holding only the README's `.pre-commit-config.yaml`, `sample`
+one with the README's own policy, a `README.md` and a CI workflow committed on
+`main`, pushed to a bare `origin`, and `codex/parser` checked out with one
+in-scope codex commit. A command must
 exit 0 unless it ends with `# exit N`; the output lines shown must appear in
 that order (`...` elides). A block using an `agentowners` command that is not
 registered yet in `agentowners.cli.COMMANDS` is skipped, and starts being
@@ -159,6 +160,8 @@ def _sample_repo(tmp_path: Path) -> GitRepo:
     work.mkdir()
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     repo = GitRepo(work)
+    repo.write("README.md", "# Sample\n")
+    repo.write(".github/workflows/ci.yml", "name: build\n")
     repo.init_policy(_block("policy").text)
     repo.git("remote", "add", "origin", str(origin))
     repo.git("push", "-q", "origin", "main")
@@ -190,6 +193,28 @@ def _run(command: str, cwd: Path, env: Mapping[str, str] | None = None) -> tuple
         check=False,
     )
     return result.returncode, result.stdout
+
+
+_END_OF_COMMAND = "@@readme-test: exit"
+
+
+def _run_in_one_shell(commands: list[str], cwd: Path) -> list[tuple[int, str]]:
+    """Each command's exit code and output, run one after the other in one shell.
+
+    One shell, as a reader's terminal: a variable one line sets (`id=$(…)`)
+    is there for the next.
+    """
+    script = "".join(f"{command}\nprintf '\\n{_END_OF_COMMAND} %d\\n' $?\n" for command in commands)
+    _, output = _run(script, cwd)
+    # output: OUT1 \n END 0 \n OUT2 \n END 1 \n ...: each code follows its output.
+    first, *rest = output.split(f"\n{_END_OF_COMMAND} ")
+    texts, codes = [first], []
+    for part in rest:
+        code, _, text = part.partition("\n")
+        codes.append(int(code))
+        texts.append(text)
+    assert len(codes) == len(commands), f"the shell stopped early:\n{output}"
+    return list(zip(codes, texts))
 
 
 def _assert_shows(expected: tuple[str, ...], output: str, where: str) -> None:
@@ -239,8 +264,8 @@ def test_console_block(block: Block, tmp_path: Path) -> None:
     _skip_unregistered(commands)
     assert block.kind is not None
     repo = _repo(block.kind, tmp_path)
-    for command in commands:
-        code, output = _run(command.line, repo.path)
+    results = _run_in_one_shell([command.line for command in commands], repo.path)
+    for command, (code, output) in zip(commands, results):
         where = f"README.md:{block.line}: $ {command.line}"
         assert code == command.exit_code, f"{where}: exit {code}\n{output}"
         _assert_shows(command.expected_output, output, where)

@@ -16,7 +16,7 @@ from typing import NamedTuple, Protocol, TextIO
 from agentowners import engine, history
 from agentowners.actor import Actor, commit_actor
 from agentowners.checks import Violation, judge
-from agentowners.policy import POLICY_FILE, Policy, load_policy
+from agentowners.policy import DEFAULT_TRAILER, POLICY_FILE, Policy, load_policy
 
 # Why the policy in force is the one it is (the JSON's `policy.chosen_by`).
 CHOSEN_BY_BASE = "range-base"  # BASE..HEAD: the policy the target already had
@@ -160,6 +160,7 @@ def policy_phrase(in_force: PolicyInForce) -> str:
     if in_force.policy is None:
         return (
             f"none, there is no {POLICY_FILE} at {where}; actors are recognised by the "
-            "'Agent' trailer and the built-in markers only, and no violations are checked"
+            f"'{DEFAULT_TRAILER}' trailer and the built-in markers only, and no violations "
+            "are checked"
         )
     return f"{POLICY_FILE} at {where}"

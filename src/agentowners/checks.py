@@ -88,6 +88,19 @@ def _problem_message(policy: Policy, problem: Problem, branch: str) -> str:
     )
 
 
+def paths_refused(policy: Policy, agent: str, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(protected paths, other paths outside the agent's scope): protection wins over scope.
+
+    An agent the policy does not declare has no scope: every path is outside it.
+    """
+    protected = [path for path in paths if path in policy.protection]
+    protected_set = set(protected)
+    others = [path for path in paths if path not in protected_set]
+    if agent not in policy.agents:
+        return protected, others
+    return protected, policy.scope(agent).outside(others)
+
+
 def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
     """Every violation of one change landing on `branch`."""
     actor = change.actor
@@ -128,7 +141,7 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             "(git switch -c <branch>; then reset this branch) and open a pull request.",
         )
 
-    protected = [path for path in change.paths if path in policy.protection]
+    protected, outside = paths_refused(policy, agent, change.paths)
     if protected:
         add(
             "protected-path",
@@ -139,10 +152,6 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             f"protected paths, {POLICY_FILE} above all, are changed by a human only, "
             "on a human branch.",
         )
-    protected_set = set(protected)
-    outside = [
-        path for path in policy.scope(agent).outside(change.paths) if path not in protected_set
-    ]
     if outside:
         add(
             "out-of-scope",

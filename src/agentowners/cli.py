@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.whoami",
         "the running agent, the branch, its executor and the scope that applies",
     ),
+    "session": (
+        "agentowners.commands.session",
+        "snapshot before an agent session, scope verdict and undo after",
+    ),
     "init": (
         "agentowners.commands.init",
         "write a starter .agentowners.toml and print the pre-commit snippet",

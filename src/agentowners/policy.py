@@ -25,6 +25,7 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 POLICY_FILE = ".agentowners.toml"
 HUMAN = "human"
+DEFAULT_TRAILER = "Agent"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 # The policy file protects itself: it is always a protected path.
@@ -141,12 +142,8 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            # Descend into a `[table.key]` sub-table only when it exists: from a
-            # missing one the search climbs back here, forever.
             if len(key) > 1 and self.table((*table, key[0])) is not None:
-                found = self.key((*table, key[0]), key[1:])
-                if found:
-                    return found
+                return self.key((*table, key[0]), key[1:])
             return start or None
         if table:
             return self.key(table[:-1], (table[-1], *key))
@@ -347,7 +344,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
     protected = tuple(settings.get("protected", ()))
     return Policy(
         source=source,
-        trailer=settings.get("trailer", "Agent"),
+        trailer=settings.get("trailer", DEFAULT_TRAILER),
         protected=protected,
         protected_lines=_item_lines(
             v.where.lines, v.where.key(("settings",), ("protected",)), protected

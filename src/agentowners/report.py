@@ -17,11 +17,16 @@ def text_block(violation: Violation) -> str:
         f"on branch {violation.branch}"
     ]
     shown = violation.paths[:MAX_PATHS_SHOWN]
-    lines.extend(f"    {path!r}" if _needs_quoting(path) else f"    {path}" for path in shown)
+    lines.extend(f"    {show_path(path)}" for path in shown)
     if len(violation.paths) > MAX_PATHS_SHOWN:
         lines.append(f"    … and {len(violation.paths) - MAX_PATHS_SHOWN} more")
     lines.append(f"  {violation.message}")
     return "\n".join(lines)
+
+
+def show_path(path: str) -> str:
+    """A path as text: quoted only when it would otherwise be unreadable or misleading."""
+    return repr(path) if _needs_quoting(path) else path
 
 
 def _needs_quoting(path: str) -> bool:
