@@ -33,6 +33,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.init",
         "write a starter .agentowners.toml and print the pre-commit snippet",
     ),
+    "guard": ("agentowners.commands.guard", "edit-time guard an agent runs before each tool call"),
+    "agent-hooks": (
+        "agentowners.commands.agent_hooks",
+        "write, check or remove the guard in each agent's own hook configuration",
+    ),
 }
 
 
