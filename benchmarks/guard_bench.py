@@ -19,19 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-POLICY = """\
-version = 1
-
-[settings]
-protected = [".github/**"]
-
-[agents.codex]
-scope = ["src/**", "tests/**", "!src/vendor/**"]
-
-[[branch]]
-pattern = "codex/**"
-executor = "codex"
-"""
+POLICY = (
+    'version = 1\nsettings.protected = [".github/**"]\n'
+    'agents.codex.scope = ["src/**", "tests/**", "!src/vendor/**"]\n'
+    'branch = [{pattern = "codex/**", executor = "codex"}]\n'
+)
 TARGET_RATIO = 3.0
 
 

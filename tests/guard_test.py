@@ -92,8 +92,8 @@ def test_a_foreign_branch_refuses_every_write_and_names_the_agents_branches(
     refusal = write(repo, "src/parser.py")
     assert refusal == (
         "agentowners: codex may not write on branch 'main': it belongs to humans only (rule "
-        "'main'). Switch to a branch matching 'codex/**' (git switch -c codex/<topic>) and make "
-        "the change there; this branch is not yours to edit."
+        "'main'). Fix: codex may write only on branches matching 'codex/**' (e.g. git switch "
+        "-c codex/<topic>); switch to such a branch and make the change there."
     )
     repo.git("switch", "-qc", "claude/docs")
     assert "belongs to agent claude-code" in (write(repo, "src/parser.py") or "")
@@ -109,9 +109,10 @@ def test_an_undeclared_agent_may_write_nowhere(codex_branch: GitRepo) -> None:
 def test_an_agent_without_a_branch_rule_is_told_a_human_must_add_one(repo: GitRepo) -> None:
     repo.init_policy(POLICY + '\n[agents.gemini]\nscope = ["src/**"]\n')
     refusal = write(repo, "src/a.py", protocol="gemini")
-    assert "No [[branch]] rule names gemini as its executor: a human must add one" in (
-        refusal or ""
-    )
+    assert (
+        "no branch rule names gemini as its executor: a human must add a [[branch]] rule for "
+        "gemini to .agentowners.toml before gemini can write anywhere"
+    ) in (refusal or "")
 
 
 def test_the_environments_agent_wins_over_the_protocol(codex_branch: GitRepo) -> None:

@@ -73,8 +73,12 @@ def test_codex_shell_running_apply_patch_is_read_as_a_patch() -> None:
 
 
 def test_reads_write_nothing() -> None:
-    read = {"cwd": PROJECT, "hook_event_name": "PreToolUse", "tool_name": "Read"}
-    read["tool_input"] = {"file_path": f"{PROJECT}/.git/config"}  # type: ignore[assignment]
+    read = {
+        "cwd": PROJECT,
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Read",
+        "tool_input": {"file_path": f"{PROJECT}/.git/config"},
+    }
     assert parse(json.dumps(read), "claude-code", {}).targets == ()
     view = {"cwd": PROJECT, "toolName": "view", "toolArgs": '{"path": "x"}'}
     assert parse(json.dumps(view), "copilot", {}).targets == ()

@@ -388,15 +388,31 @@ def _claude_rules(policy: Policy | None, file: ConfigFile) -> tuple[list[str], l
     return permission_rules(policy)
 
 
+def _install(file: ConfigFile, rules: tuple[list[str], list[str]] | None) -> None:
+    remove_ours(file)  # an older or changed guard of ours is replaced, not doubled
+    add_ours(file)
+    if rules:
+        set_permissions(file, *rules)
+
+
+def _uninstall(file: ConfigFile, rules: tuple[list[str], list[str]] | None) -> None:
+    if "hooks" in file.data:
+        remove_ours(file)
+    if rules:
+        unset_permissions(file, *rules)
+
+
 def _apply(
+    edit: Callable[[ConfigFile, tuple[list[str], list[str]] | None], None],
     top: str,
     policy: Policy | None,
     agents: Sequence[str],
-    edit: Callable[[ConfigFile, list[str], list[str]], None],
+    *,
+    permissions: bool,
 ) -> list[Outcome]:
     outcomes = []
     for file in _files(top, agents):
-        edit(file, *_claude_rules(policy, file))
+        edit(file, _claude_rules(policy, file) if permissions else None)
         changed = file.changed
         if changed:
             file.save()
@@ -414,28 +430,14 @@ def install(
     top: str, policy: Policy | None, agents: Sequence[str], *, permissions: bool
 ) -> list[Outcome]:
     """Write our hooks (replacing older or changed ones of ours); twice is once."""
-
-    def edit(file: ConfigFile, allow: list[str], deny: list[str]) -> None:
-        remove_ours(file)
-        add_ours(file)
-        if permissions:
-            set_permissions(file, allow, deny)
-
-    return _apply(top, policy, agents, edit)
+    return _apply(_install, top, policy, agents, permissions=permissions)
 
 
 def uninstall(
     top: str, policy: Policy | None, agents: Sequence[str], *, permissions: bool
 ) -> list[Outcome]:
-    """Take out only what install wrote (the permission rules with --permissions)."""
-
-    def edit(file: ConfigFile, allow: list[str], deny: list[str]) -> None:
-        if "hooks" in file.data:
-            remove_ours(file)
-        if permissions:
-            unset_permissions(file, allow, deny)
-
-    return _apply(top, policy, agents, edit)
+    """Take out only what install wrote (the permission rules with `permissions`)."""
+    return _apply(_uninstall, top, policy, agents, permissions=permissions)
 
 
 def check(

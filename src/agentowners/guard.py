@@ -192,6 +192,7 @@ def _judged(
 
 def _refusal(policy: Policy, actor: Actor, violation: Violation, branch: str | None) -> str:
     """One violation worded for an agent that is about to write (not one that committed)."""
+    from agentowners.checks import where_agent_may
     from agentowners.policy import HUMAN, POLICY_FILE
 
     agent = violation.agent
@@ -215,7 +216,8 @@ def _refusal(policy: Policy, actor: Actor, violation: Violation, branch: str | N
         rule = f"rule '{owner.rule.pattern}'" if owner.rule else "settings.unmatched"
         return (
             f"agentowners: {agent} may not write on branch '{branch}': it belongs to "
-            f"{owned_by} ({rule}). {_branches_for(policy, agent)}"
+            f"{owned_by} ({rule}). Fix: {where_agent_may(policy, agent, 'write')}; switch to "
+            "such a branch and make the change there."
         )
     if violation.code == "protected-path":
         return (
@@ -233,24 +235,6 @@ def _refusal(policy: Policy, actor: Actor, violation: Violation, branch: str | N
     # too-many-files / too-many-lines count a commit, not one edit: the commit gate
     # judges them; any other code is worded as the engine words it.
     return "" if violation.code.startswith("too-many-") else f"agentowners: {violation.message}"
-
-
-def _branches_for(policy: Policy, agent: str) -> str:
-    from agentowners.policy import POLICY_FILE
-
-    patterns = policy.branch_patterns_for(agent)
-    if not patterns:
-        return (
-            f"No [[branch]] rule names {agent} as its executor: a human must add one to "
-            f"{POLICY_FILE} before {agent} can write anywhere."
-        )
-    shown = ", ".join(f"'{pattern}'" for pattern in patterns)
-    example = patterns[0].replace("**", "<topic>").replace("*", "<topic>")
-    switch = "" if example.startswith("(") else f" (git switch -c {example})"
-    return (
-        f"Switch to a branch matching {shown}{switch} and make the change there; "
-        "this branch is not yours to edit."
-    )
 
 
 def _listing(paths: Sequence[str]) -> str:

@@ -51,11 +51,15 @@ NO_VERIFY = "--no-verify"
 # with --no-verbose, "--no-veri" is the shortest that means --no-verify.
 NO_VERIFY_SHORTEST = len("--no-veri")
 # Sub-commands whose --no-verify skips one of our hooks (pre-commit, commit-msg,
-# pre-push; merge and pull skip pre-merge-commit and commit-msg).
-NO_VERIFY_COMMANDS = frozenset({"commit", "push", "merge", "pull"})
-# `git commit` short options that take a value: the rest of a bundle is that value.
-COMMIT_VALUE_FLAGS = frozenset("mFcCtuS")
-# Long options of commit/push/merge/pull that take the next word as their value.
+# pre-push; merge and pull skip pre-merge-commit and commit-msg), with their short
+# options that take a value (`-m msg`, `-mmsg`) and those whose value is attached.
+NO_VERIFY_COMMANDS = {
+    "commit": ("mFcCt", "uS"),
+    "push": ("o", ""),
+    "merge": ("mFsX", ""),
+    "pull": ("msX", ""),
+}
+# Their long options that may take the next word as their value.
 _LONG_VALUE_OPTIONS = frozenset(
     {
         "--message",
@@ -269,8 +273,13 @@ def _shell_script(args: list[str]) -> str | None:
 
 
 def _changed_dir(args: list[str], cwd: str | None) -> str | None:
-    operands = [arg for arg in args if not arg.startswith("-")]
-    if len(operands) != 1 or _UNKNOWABLE.search(operands[0]) or _GLOB.search(operands[0]):
+    operands = _options(args).operands
+    if (
+        len(operands) != 1
+        or operands[0] == "-"
+        or _UNKNOWABLE.search(operands[0])
+        or _GLOB.search(operands[0])
+    ):
         return None  # `cd`, `cd -`, `cd $X`: from here on relative paths are unknown
     target = os.path.expanduser(operands[0])
     if os.path.isabs(target):
@@ -281,22 +290,59 @@ def _changed_dir(args: list[str], cwd: str | None) -> str | None:
 # --- plain commands ----------------------------------------------------------
 
 
-def _operands(args: Sequence[str], value_options: frozenset[str] = frozenset()) -> list[str]:
-    """Non-option arguments; options in `value_options` take the next word."""
+class _Options(NamedTuple):
+    operands: list[str]
+    flags: list[tuple[str, str]]  # (option, its value or ""), short bundles split up
+
+    def has(self, *names: str) -> bool:
+        return any(name in names for name, _ in self.flags)
+
+    def value(self, *names: str) -> str | None:
+        values = [value for name, value in self.flags if name in names]
+        return values[-1] if values else None
+
+
+def _options(
+    args: Sequence[str],
+    takes_value: str = "",
+    long_values: frozenset[str] = frozenset(),
+    optional_value: str = "",
+) -> _Options:
+    """Options and operands the getopt way (also git's parse-options).
+
+    `takes_value`: short options whose value is the rest of the bundle or the
+    next word (`-m msg`, `-mmsg`); `optional_value`: short options whose value
+    can only be attached (`-i.bak`); `long_values`: long options whose value
+    may be the next word (`--file x`; `--file=x` always works).
+    """
     operands: list[str] = []
+    flags: list[tuple[str, str]] = []
     i = 0
     while i < len(args):
         arg = args[i]
         if arg == "--":
             operands.extend(args[i + 1 :])
             break
-        if arg.startswith("-") and arg != "-":
-            if arg in value_options:
+        if arg.startswith("--"):
+            name, equals, value = arg.partition("=")
+            if not equals and name in long_values and i + 1 < len(args):
                 i += 1
+                value = args[i]
+            flags.append((name, value))
+        elif arg.startswith("-") and arg != "-":
+            for position, flag in enumerate(arg[1:], start=2):
+                rest = arg[position:]
+                if flag in takes_value and not rest and i + 1 < len(args):
+                    i += 1
+                    rest = args[i]
+                if flag in takes_value or flag in optional_value:
+                    flags.append((f"-{flag}", rest))
+                    break
+                flags.append((f"-{flag}", ""))
         else:
             operands.append(arg)
         i += 1
-    return operands
+    return _Options(operands, flags)
 
 
 def _each(operands: Sequence[str], cwd: str | None, **flags: bool) -> list[Target]:
@@ -304,19 +350,20 @@ def _each(operands: Sequence[str], cwd: str | None, **flags: bool) -> list[Targe
 
 
 def _tee(args: list[str], cwd: str | None) -> list[Target]:
-    return _each(_operands(args), cwd)
+    return _each(_options(args).operands, cwd)
 
 
 def _touch(args: list[str], cwd: str | None) -> list[Target]:
-    return _each(_operands(args, frozenset({"-d", "-r", "-t"})), cwd)
+    return _each(_options(args, "drt", frozenset({"--date", "--reference"})).operands, cwd)
 
 
 def _mkdir(args: list[str], cwd: str | None) -> list[Target]:
-    return _each(_operands(args, frozenset({"-m"})), cwd, directory=True)
+    operands = _options(args, "m", frozenset({"--mode"})).operands
+    return _each(operands, cwd, directory=True)
 
 
 def _rm(args: list[str], cwd: str | None) -> list[Target]:
-    return _each(_operands(args), cwd, follow=False, recursive=True)
+    return _each(_options(args).operands, cwd, follow=False, recursive=True)
 
 
 def _copy_like(args: list[str], cwd: str | None, *, moves: bool, replaces: bool) -> list[Target]:
@@ -325,27 +372,9 @@ def _copy_like(args: list[str], cwd: str | None, *, moves: bool, replaces: bool)
     `replaces`: the destination's directory entry is replaced (mv, ln), so a
     symlink there is replaced, not written through.
     """
-    target_dir = None
-    operands: list[str] = []
-    no_target_dir = False
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            operands.extend(args[i + 1 :])
-            break
-        if arg in ("-t", "--target-directory") and i + 1 < len(args):
-            target_dir = args[i + 1]
-            i += 1
-        elif arg.startswith("--target-directory="):
-            target_dir = arg.partition("=")[2]
-        elif arg in ("-T", "--no-target-directory"):
-            no_target_dir = True
-        elif arg in {"-S", "--suffix"}:
-            i += 1
-        elif not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-        i += 1
+    options = _options(args, "tS", frozenset({"--target-directory", "--suffix"}))
+    target_dir = options.value("-t", "--target-directory")
+    operands = options.operands
     if target_dir is None:
         if len(operands) < 2:
             return []
@@ -354,7 +383,7 @@ def _copy_like(args: list[str], cwd: str | None, *, moves: bool, replaces: bool)
         sources, destination = operands, target_dir
     found = _each(sources, cwd, follow=False) if moves else []
     into_dir = target_dir is not None or (
-        not no_target_dir
+        not options.has("-T", "--no-target-directory")
         and (destination.endswith("/") or len(sources) > 1 or _is_dir(destination, cwd))
     )
     follow = not replaces
@@ -372,43 +401,16 @@ def _is_dir(word: str, cwd: str | None) -> bool:
 
 
 def _sed(args: list[str], cwd: str | None) -> list[Target]:
-    in_place = False
-    script_given = False
-    operands: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            operands.extend(args[i + 1 :])
-            break
-        if arg.startswith("--"):
-            in_place = in_place or arg.startswith("--in-place")
-            if arg in ("--expression", "--file"):
-                script_given = True
-                i += 1
-            elif arg.startswith(("--expression=", "--file=")):
-                script_given = True
-            elif arg == "--line-length":
-                i += 1
-        elif arg.startswith("-") and len(arg) > 1:
-            for position, flag in enumerate(arg[1:], start=2):
-                if flag == "i":  # GNU -i[SUFFIX]: the rest of the bundle is the suffix
-                    in_place = True
-                    # BSD sed: `-i ''` takes the suffix as the next (often empty) word
-                    if position == len(arg) and i + 1 < len(args) and args[i + 1] == "":
-                        i += 1
-                    break
-                if flag in "efl":
-                    script_given = script_given or flag in "ef"
-                    if position == len(arg):
-                        i += 1  # the value is the next word
-                    break
-        else:
-            operands.append(arg)
-        i += 1
+    # BSD sed takes the in-place suffix as its own, often empty, word: `sed -i '' …`
+    args = [arg for i, arg in enumerate(args) if arg or i == 0 or args[i - 1] != "-i"]
+    options = _options(
+        args, "efl", frozenset({"--expression", "--file", "--line-length"}), optional_value="i"
+    )
+    in_place = options.has("-i") or any(name == "--in-place" for name, _ in options.flags)
     if not in_place:
         return []
-    return _each(operands if script_given else operands[1:], cwd)
+    script_given = options.has("-e", "-f", "--expression", "--file")
+    return _each(options.operands if script_given else options.operands[1:], cwd)
 
 
 _WRITERS = {
@@ -432,7 +434,7 @@ _GIT_VALUE_OPTIONS = frozenset(
 _CONFIG_READS = frozenset(
     {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "get", "list"}
 )
-_CONFIG_VALUE_OPTIONS = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment"})
+_CONFIG_VALUE_OPTIONS = frozenset({"--file", "--blob", "--type", "--default", "--comment"})
 
 
 def _git(args: list[str], cwd: str | None, found: _Found) -> None:
@@ -461,46 +463,27 @@ def _git(args: list[str], cwd: str | None, found: _Found) -> None:
     elif sub == "checkout" and "--" in rest:
         found.targets.extend(_pathspecs(rest[rest.index("--") + 1 :], cwd))
     elif sub == "restore":
-        found.targets.extend(_pathspecs(_operands(rest, frozenset({"-s", "--source"})), cwd))
+        operands = _options(rest, "s", frozenset({"--source"})).operands
+        found.targets.extend(_pathspecs(operands, cwd))
 
 
 def _no_verify(sub: str, args: list[str], found: _Found) -> None:
+    takes_value, optional_value = NO_VERIFY_COMMANDS[sub]
+    options = _options(args, takes_value, _LONG_VALUE_OPTIONS, optional_value)
     skipped = None
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            break
-        if arg in _LONG_VALUE_OPTIONS:
-            i += 1  # `-m --no-verify` is a message, not the option
-        elif len(arg) >= NO_VERIFY_SHORTEST and NO_VERIFY.startswith(arg):
-            skipped = arg
-        elif arg == "--verify":
+    for name, _ in options.flags:  # the last of --no-verify / --verify wins
+        if len(name) >= NO_VERIFY_SHORTEST and NO_VERIFY.startswith(name):
+            skipped = name
+        elif name == "--verify":
             skipped = None
-        elif sub == "commit" and arg.startswith("-") and not arg.startswith("--"):
-            has_n, takes_next = _commit_bundle(arg)
-            skipped = "-n" if has_n else skipped
-            i += takes_next
-        i += 1
+        elif sub == "commit" and name == "-n":
+            skipped = name
     if skipped is not None:
         found.switches.append(f"git {sub} {skipped} skips the agentowners hooks")
 
 
-def _commit_bundle(arg: str) -> tuple[bool, int]:
-    """(has -n, 1 if the next word is a value) for a `git commit` short-option bundle.
-
-    `-an` holds -n; `-mn` is -m with the message "n"; `-am` takes the next word.
-    """
-    for position, flag in enumerate(arg[1:], start=2):
-        if flag == "n":
-            return True, 0
-        if flag in COMMIT_VALUE_FLAGS:
-            return False, int(position == len(arg) and flag not in "uS")
-    return False, 0
-
-
 def _git_config(args: list[str], found: _Found) -> None:
-    positional = _operands(args, _CONFIG_VALUE_OPTIONS)
+    positional = _options(args, "f", _CONFIG_VALUE_OPTIONS).operands
     keys = [word for word in positional if word.lower() == HOOKS_PATH]
     if not keys:
         return
@@ -517,26 +500,18 @@ def _pathspecs(words: Sequence[str], cwd: str | None) -> list[Target]:
 
 
 def _git_apply(args: list[str], cwd: str | None) -> list[Target]:
-    reports_only = {"--check", "--stat", "--numstat", "--summary"}
-    if any(arg in reports_only for arg in args) and "--apply" not in args:
-        return []
-    strip = 1
-    directory = ""
-    patches: list[str] = []
-    for arg in args:
-        if arg.startswith("-p") and arg[2:].isdigit():
-            strip = int(arg[2:])
-        elif arg.startswith("--directory="):
-            directory = arg.partition("=")[2]
-        elif not arg.startswith("-"):
-            patches.append(arg)
+    options = _options(args, "pC", frozenset({"--directory", "--include", "--exclude"}))
+    if options.has("--check", "--stat", "--numstat", "--summary") and not options.has("--apply"):
+        return []  # reports on the patch, applies nothing
+    strip = options.value("-p") or "1"
+    directory = options.value("--directory") or ""
     targets: list[Target] = []
-    for patch in patches:
+    for patch in options.operands:
         text = _read_small(patch, cwd)
-        if text is not None:
+        if text is not None and strip.isdigit():
             targets.extend(
                 Target(os.path.join(directory, path), follow=False, root_relative=True)
-                for path in diff_paths(text, strip)
+                for path in diff_paths(text, int(strip))
             )
     return targets
 
