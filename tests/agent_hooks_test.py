@@ -373,7 +373,8 @@ def test_the_installed_command_answers_each_documented_payload(wired: GitRepo, n
     event, refused = EXPECTED[name]
     wired.git("switch", "-q", "-C", BRANCH[agent])
     payload = (FIXTURES / f"{name}.json").read_text().replace("/path/to/project", str(wired.path))
-    result = run_hook(installed_command(wired, agent, event), payload, wired.path / "docs")
+    # agents run their hooks in the project's root, where they were started
+    result = run_hook(installed_command(wired, agent, event), payload, wired.path)
     assert (result.returncode, result.stderr) == (0, "")
     refusal = refusal_of(agent, result.stdout)
     assert (refusal is not None) == refused, refusal
@@ -405,7 +406,7 @@ def test_python3_m_agentowners_runs_the_guard_when_path_lacks_the_script(
     result = run_hook(
         installed_command(wired, "gemini", "BeforeTool"),
         payload.replace("/path/to/project", str(wired.path)),
-        wired.path,
+        wired.path / "docs",  # from any directory of the repository
         agent_env(f"{only_python}{os.pathsep}/usr/bin:/bin"),
     )
     assert "gemini may not write docs/guide.md" in (refusal_of("gemini", result.stdout) or "")

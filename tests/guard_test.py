@@ -171,6 +171,15 @@ def test_writes_under_git_are_refused(codex_branch: GitRepo, command: str) -> No
     assert "no agent writes inside .git" in (shell(codex_branch, command) or "")
 
 
+def test_an_agent_started_outside_the_repository_is_judged_by_the_repository(
+    codex_branch: GitRepo,
+) -> None:
+    outside = str(codex_branch.path.parent)
+    refusal = write(codex_branch, str(codex_branch.path / "docs/a.md"), cwd=outside)
+    assert "codex may not write docs/a.md" in (refusal or "")
+    assert write(codex_branch, str(codex_branch.path / "src/a.py"), cwd=outside) is None
+
+
 def test_paths_outside_the_work_tree_are_not_ours(codex_branch: GitRepo, tmp_path: Any) -> None:
     assert write(codex_branch, str(tmp_path / "scratch.txt")) is None
     assert shell(codex_branch, f"echo x > {tmp_path}/out.log && rm -rf /tmp/cache") is None

@@ -65,6 +65,9 @@ def decide(call: ToolCall, environ: Mapping[str, str]) -> str | None:
     from agentowners.errors import PolicyError
 
     checkout = git.checkout(_existing_dir(call.cwd))
+    if checkout is None and call.targets and not call.targets[0].root_relative:
+        # started outside the repository, writing into one: that repository judges
+        checkout = git.checkout(_existing_dir(os.path.dirname(call.targets[0].path)))
     if checkout is None:
         return None  # not in a work tree: not ours to judge
     try:
