@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from agentowners.agenthooks import SESSION_END, SESSION_START
+from agentowners.agenthooks import SESSION_END, SESSION_START, claude_rule, permission_rules
 from agentowners.cli import main
+from agentowners.policy import load_policy
 from tests.gitrepo import POLICY, GitRepo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "guard"
@@ -271,6 +272,35 @@ def test_permissions_express_claude_codes_scope_and_the_protected_paths(
         "deny": ["Read(./.env)", "Edit(/.github/**)", "Edit(/.agentowners.toml)"],
     }
     assert main(["agent-hooks", "check", "--permissions", "--agent", "claude-code"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "rule"),
+    [
+        ("src/**", "Edit(/src/**)"),
+        ("/README.md", "Edit(/README.md)"),
+        ("*.md", "Edit(/**/*.md)"),
+        ("build/", "Edit(/**/build/**)"),
+        ("docs/api/", "Edit(/docs/api/**)"),
+    ],
+)
+def test_scope_patterns_become_rules_anchored_at_the_project_root(pattern: str, rule: str) -> None:
+    assert claude_rule(pattern) == rule
+
+
+def test_exclusions_are_deny_rules_unless_a_later_pattern_narrows_them_again() -> None:
+    policy = load_policy(
+        POLICY.replace(
+            'protected = [".github/**"]', 'protected = [".github/**", "!.github/ISSUE_TEMPLATE/**"]'
+        ).replace(
+            'scope = ["docs/**", "*.md"]',
+            'scope = ["docs/**", "!docs/gen/**", "docs/gen/keep.md", "*.md", "!docs/private/**"]',
+        )
+    )
+    assert permission_rules(policy) == (
+        ["Edit(/docs/**)", "Edit(/docs/gen/keep.md)", "Edit(/**/*.md)"],
+        ["Edit(/.github/**)", "Edit(/.agentowners.toml)", "Edit(/docs/private/**)"],
+    )
 
 
 def test_unknown_agents_and_unreadable_files_are_usage_errors(

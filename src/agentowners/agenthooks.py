@@ -192,7 +192,9 @@ def permission_rules(policy: Policy) -> tuple[list[str], list[str]]:
     """
     scope = policy.agents["claude-code"].scope
     allow = [claude_rule(pattern) for pattern in scope if not pattern.startswith("!")]
-    deny = [claude_rule(pattern) for pattern in (*policy.protected, ALWAYS_PROTECTED)]
+    protected = (*policy.protected, ALWAYS_PROTECTED)
+    # an exclusion from protection is no rule to deny by: the guard applies it
+    deny = [claude_rule(pattern) for pattern in protected if not pattern.startswith("!")]
     for index, pattern in enumerate(scope):
         later_includes = any(not later.startswith("!") for later in scope[index + 1 :])
         if pattern.startswith("!") and not later_includes:
