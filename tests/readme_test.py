@@ -49,7 +49,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 # Fenced blocks that show commands must be tested; these kinds are.
 CONSOLE_KINDS = {"empty", "adopting", "sample", "first-commands"}
-SHELL_KINDS = {"install", "pre-receive-hook"}
+SHELL_KINDS = {"install", "pre-receive-hook", "guard-command"}
 
 
 class Block(NamedTuple):
@@ -425,6 +425,20 @@ def test_pre_receive_hook_rejects_a_violating_push(tmp_path: Path) -> None:
     refused = repo.git(*push, env=_env(), check=False)
     assert refused.returncode != 0
     assert "protected-path" in refused.stderr
+
+
+def test_guard_command_is_what_agent_hooks_writes(tmp_path: Path) -> None:
+    _skip_unregistered([Command("agentowners agent-hooks", ())])
+    repo = _sample_repo(tmp_path)
+    assert _run("agentowners agent-hooks install", repo.path)[0] == 0
+    settings = json.loads((repo.path / ".claude" / "settings.json").read_text())
+    (entry,) = settings["hooks"]["PreToolUse"]
+    (written,) = [hook["command"] for hook in entry["hooks"]]
+    # The README abbreviates the refusal JSON at the end of the command.
+    shown = _block("guard-command").text.strip()
+    fallback = "printf '%s\\n' '"
+    assert shown.endswith(f"{fallback}<refusal in the agent's format>'")
+    assert written.startswith(shown.split(fallback)[0] + fallback)
 
 
 def _fields(value: object, prefix: str = "") -> Iterator[str]:

@@ -40,17 +40,18 @@ class Change(NamedTuple):
     lines: int | None  # added + deleted lines, None when not counted
 
 
-def _where_agent_may_commit(policy: Policy, agent: str) -> str:
+def where_agent_may(policy: Policy, agent: str, action: str = "commit") -> str:
+    """Which branches `agent` may `action` on (commit, write), as advice to it."""
     patterns = policy.branch_patterns_for(agent)
     if not patterns:
         return (
             f"no branch rule names {agent} as its executor: a human must add a [[branch]] "
-            f"rule for {agent} to {POLICY_FILE} before {agent} can commit anywhere"
+            f"rule for {agent} to {POLICY_FILE} before {agent} can {action} anywhere"
         )
     shown = ", ".join(f"'{pattern}'" for pattern in patterns)
     example = patterns[0].replace("**", "<topic>").replace("*", "<topic>")
     hint = f" (e.g. git switch -c {example})" if not example.startswith("(") else ""
-    return f"{agent} may commit only on branches matching {shown}{hint}"
+    return f"{agent} may {action} only on branches matching {shown}{hint}"
 
 
 def _scope_text(policy: Policy, agent: str) -> str:
@@ -81,7 +82,7 @@ def _problem_message(policy: Policy, problem: Problem, branch: str) -> str:
             "install the add-agent-trailer hook to add it for you."
         )
     # foreign-agent raised by the environment/message comparison
-    branches = _where_agent_may_commit(policy, problem.agent)
+    branches = where_agent_may(policy, problem.agent)
     return (
         f"{problem.detail}. Fix: an agent commits under its own name: use "
         f"'{trailer}: {problem.agent}' in the message; {branches}."
@@ -137,7 +138,7 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             agent,
             (),
             f"branch '{branch}' belongs to {owned_by} ({rule}), not to {agent}. Fix: "
-            f"{_where_agent_may_commit(policy, agent)}; move the commits there "
+            f"{where_agent_may(policy, agent)}; move the commits there "
             "(git switch -c <branch>; then reset this branch) and open a pull request.",
         )
 

@@ -35,6 +35,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "audit": ("agentowners.commands.audit", "which agent made each commit; totals; violations"),
     "show": ("agentowners.commands.show", "the policy as a table to paste into AGENTS.md"),
+    "guard": ("agentowners.commands.guard", "edit-time guard an agent runs before each tool call"),
+    "agent-hooks": (
+        "agentowners.commands.agent_hooks",
+        "write, check or remove the guard in each agent's own hook configuration",
+    ),
 }
 
 

@@ -28,21 +28,26 @@ def encode(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
 
-def repo_info() -> tuple[str, bool]:
+def repo_info(cwd: str | None = None) -> tuple[str, bool]:
     """(the git directory, whether the repository is bare); fails outside a repository."""
-    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository")
+    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=cwd)
     if result.code:
         raise GitError("not a git repository (or git cannot read it): run this inside a repository")
     git_dir, bare = decode(result.out).splitlines()[:2]
     return git_dir, bare == "true"
 
 
-def current_branch() -> str | None:
+def current_branch(cwd: str | None = None) -> str | None:
     """The checked-out branch; during a rebase, the branch being rebased; else None."""
-    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD")
+    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd)
     if result.code == 0:
         return decode(result.out).strip()
-    git_dir, _ = repo_info()
+    git_dir, _ = repo_info(cwd)
+    return rebased_branch(git_dir)
+
+
+def rebased_branch(git_dir: str) -> str | None:
+    """The branch a rebase in progress will update (HEAD is detached meanwhile)."""
     for state in ("rebase-merge", "rebase-apply"):
         try:
             with open(os.path.join(git_dir, state, "head-name"), encoding="utf-8") as f:
@@ -51,6 +56,39 @@ def current_branch() -> str | None:
             continue
         return head.removeprefix("refs/heads/") if head.startswith("refs/heads/") else None
     return None
+
+
+class Checkout(NamedTuple):
+    """A work tree as edit-time guards need it, from one git call in the common case."""
+
+    top: str  # the work tree's root
+    git_dirs: tuple[str, ...]  # its git directory and the common one (linked worktrees)
+    head: str | None  # HEAD's commit; None before the first commit
+    branch: str | None  # the checked-out branch (rebase-aware); None when detached
+
+
+def checkout(cwd: str) -> Checkout | None:
+    """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
+    result = gitcmd.run(
+        "rev-parse",
+        "--show-toplevel",
+        "--absolute-git-dir",
+        "--path-format=absolute",
+        "--git-common-dir",
+        "HEAD",
+        "--symbolic-full-name",
+        "HEAD",
+        cwd=cwd,
+    )
+    lines = decode(result.out).splitlines()
+    if len(lines) < 3:
+        return None
+    top, git_dir, common_dir = lines[:3]
+    if result.code:  # HEAD does not resolve: no commit yet
+        return Checkout(top, (git_dir, common_dir), None, current_branch(cwd))
+    head, symbolic = lines[3:5]
+    branch = symbolic.removeprefix("refs/heads/") if symbolic.startswith("refs/heads/") else None
+    return Checkout(top, (git_dir, common_dir), head, branch or rebased_branch(git_dir))
 
 
 def resolve_commit(rev: str) -> str:
@@ -64,10 +102,10 @@ def resolve_commit(rev: str) -> str:
     return decode(result.out).strip()
 
 
-def read_policy_at(rev: str) -> bytes | None:
+def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
     """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
     spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
-    out = gitcmd.git("cat-file", "--batch", stdin=spec.encode() + b"\n")
+    out = gitcmd.git("cat-file", "--batch", stdin=spec.encode() + b"\n", cwd=cwd)
     header, _, body = out.partition(b"\n")
     if header.endswith(b" missing") or header.endswith(b" ambiguous"):
         return None
@@ -283,3 +321,18 @@ def tree_entries(tree: str) -> dict[str, TreeEntry]:
             mode, kind, oid = decode(meta).split()
             entries[decode(path)] = TreeEntry(mode, kind, oid)
     return entries
+
+
+def tracked(path: str, top: str) -> list[str]:
+    """Tracked files at or under `path`, both relative to the root `top`."""
+    out = gitcmd.git("ls-files", "-z", "--full-name", "--", f":(top,literal){path}", cwd=top)
+    return [decode(token) for token in out.split(b"\0") if token]
+
+
+def ignored(paths: Sequence[str], top: str) -> set[str]:
+    """Those of `paths` (relative to the root `top`) that .gitignore keeps out of commits."""
+    stdin = b"".join(encode(path) + b"\0" for path in paths)
+    result = gitcmd.run("check-ignore", "-z", "--stdin", cwd=top, stdin=stdin)
+    if result.code not in (0, 1):  # 1: none of them is ignored
+        raise GitError(f"git check-ignore failed: {decode(result.err).strip()}")
+    return {decode(token) for token in result.out.split(b"\0") if token}

@@ -6,7 +6,8 @@ import argparse
 import os
 
 from agentowners import gitcmd
-from agentowners.commands import add_branch, read_policy
+from agentowners.commands import add_branch
+from agentowners.commands.validate import read_policy
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from agentowners.policy import POLICY_FILE, Policy
 

@@ -10,7 +10,8 @@ import argparse
 from collections.abc import Sequence
 
 from agentowners import markdown, report
-from agentowners.commands import add_format, read_policy
+from agentowners.commands import add_format
+from agentowners.commands.validate import read_policy
 from agentowners.errors import EXIT_OK
 from agentowners.policy import HUMAN, POLICY_FILE, BranchOwner, Policy
 
