@@ -29,19 +29,24 @@ class Outcome(NamedTuple):
         return EXIT_VIOLATIONS if self.violations else EXIT_OK
 
 
-def policy_at(rev: str) -> Policy | None:
+def policy_at(rev: str, cwd: str | None = None) -> Policy | None:
     """The policy committed at `rev` (":" for the index), None when there is none."""
-    raw = git.read_policy_at(rev)
+    raw = git.read_policy_at(rev, cwd)
     return None if raw is None else load_policy(raw, POLICY_FILE)
 
 
 def commit_time_policy() -> Policy | None:
-    """The policy commit-time hooks enforce: HEAD's, or the index's before a first commit.
+    """The policy commit-time hooks (and edit-time guards) enforce; see commit_time_rev."""
+    return policy_at(commit_time_rev(git.head()))
+
+
+def commit_time_rev(head: str | None) -> str:
+    """HEAD, or the index (":") before a first commit.
 
     Never the work tree's or the index's when HEAD exists: a change must not
     bring the rules it is judged by.
     """
-    return policy_at("HEAD" if git.head() else ":")
+    return "HEAD" if head else ":"
 
 
 def no_policy_line(where: str) -> str:

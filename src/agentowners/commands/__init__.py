@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 
-from agentowners.engine import FORMATS
 
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] | None = None) -> None:
+    if choices is None:
+        # imported here: the engine is heavy, and `guard` must start fast
+        from agentowners.engine import FORMATS
 
-def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = FORMATS) -> None:
+        choices = FORMATS
     parser.add_argument(
         "--format",
         dest="fmt",
