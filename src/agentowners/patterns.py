@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from agentowners import startcache
+
 
 class Decision(NamedTuple):
     included: bool
@@ -143,10 +145,6 @@ class ScopeMatcher:
     )
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        # Imported here: hooks that find no policy, and commands that never match a
-        # path, do not pay for pathspec's import.
-        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
         self.patterns = tuple(patterns)
         self._decisions = {-1: Decision(False, None)}  # -1: no pattern matched
         self._regexes: list[tuple[int, re.Pattern[str]]] = []  # highest index first
@@ -154,8 +152,10 @@ class ScopeMatcher:
         name_globs = _ComponentGlobs()
         # Patterns with "/" inside, by the literal directory their matches start in.
         self._anchored_in: dict[str, list[tuple[int, str]]] = {}
+        # pathspec's translations, from the start-up cache when it has them.
+        translations = startcache.pattern_regexes(self.patterns)
         for index in reversed(range(len(self.patterns))):
-            regex, include = GitIgnoreSpecPattern.pattern_to_regex(self.patterns[index])
+            regex, include = translations[index]
             if regex is None or include is None:  # blank line, comment, invalid range
                 continue
             self._decisions[index] = Decision(include, index)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
+from agentowners import startcache
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
@@ -54,8 +55,13 @@ class BranchOwner(NamedTuple):
     rule: BranchRule | None
 
 
-@dataclass(frozen=True, eq=False)
-class Policy:
+class Policy(NamedTuple):
+    """A loaded policy.
+
+    A NamedTuple rather than a frozen dataclass: importing `dataclasses` costs
+    every hook and guard about 7 ms, a third of Python's own start.
+    """
+
     source: str
     trailer: str
     protected: tuple[str, ...]
@@ -64,8 +70,17 @@ class Policy:
     agents: Mapping[str, Agent]
     branches: tuple[BranchRule, ...]
     protected_lines: tuple[int | None, ...] = ()
-    # Compiled matchers, built on first use and reused for every commit checked.
-    _scopes: dict[str, ScopeMatcher] = field(default_factory=dict, compare=False, repr=False)
+
+    # Compared and hashed by identity, as the dataclass was: what is worked out
+    # from a policy is cached per policy (actor._markers), and `agents` is a dict.
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    def __hash__(self) -> int:
+        return id(self)
 
     def owner(self, branch: str) -> BranchOwner:
         """First matching rule decides; no match gets `settings.unmatched`."""
@@ -88,22 +103,22 @@ class Policy:
 
     def scope(self, agent: str) -> ScopeMatcher:
         """The compiled scope of a declared agent, built once and reused."""
-        matcher = self._scopes.get(agent)
-        if matcher is None:
-            matcher = self._scopes[agent] = ScopeMatcher(self.agents[agent].scope)
-        return matcher
+        return _compiled(self.agents[agent].scope)
 
     @property
     def protection(self) -> ScopeMatcher:
-        matcher = self._scopes.get("")
-        if matcher is None:
-            matcher = self._scopes[""] = ScopeMatcher((*self.protected, ALWAYS_PROTECTED))
-        return matcher
+        return _compiled((*self.protected, ALWAYS_PROTECTED))
 
     @property
     def counts_lines(self) -> bool:
         """Whether any agent has `max_lines`, so that line counts must be computed."""
         return any(agent.max_lines is not None for agent in self.agents.values())
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> ScopeMatcher:
+    """Compiled matchers, built on first use and reused for every commit checked."""
+    return ScopeMatcher(patterns)
 
 
 # --- locating keys in the source text (TOML parsers give no value positions) ---
@@ -281,6 +296,16 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
             raise PolicyError(source, [PolicyProblem("not valid UTF-8 text", bad_line)]) from None
     else:
         text = raw
+    # A policy text that loaded before needs no TOML parser (see startcache).
+    remembered = startcache.parsed_policy(text)
+    data = _parse_toml(text, source) if remembered is None else remembered
+    policy = _build(data, text, source)
+    if remembered is None:
+        startcache.remember_policy(text, data)
+    return policy
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
     # Imported here, not at the top: importing the engine must stay cheap for
     # the hooks that find no policy to load.
     if sys.version_info >= (3, 11):
@@ -288,7 +313,7 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         position = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
@@ -298,7 +323,6 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
         raise PolicyError(source, [PolicyProblem(f"invalid TOML: {message}", line)]) from None
     except RecursionError:
         raise PolicyError(source, [PolicyProblem("invalid TOML: nested too deeply")]) from None
-    return _build(data, text, source)
 
 
 def _build(data: dict[str, Any], text: str, source: str) -> Policy:
