@@ -31,6 +31,7 @@ class Commit(NamedTuple):
 # never empty. The format starts with two NULs, which after the NUL ending the
 # previous record make three: the record separator.
 _FIELD_MARK = b"+"
+_FIELD_SEPARATOR = "\0+"
 _RECORD_SEPARATOR = b"\0\0\0"
 
 
@@ -47,11 +48,13 @@ def _format(trailer: str) -> str:
 
 
 _HEADER_FIELDS = 11
-_TRAILER_SEPARATOR = b"\x1f"
+_TRAILER_SEPARATOR = "\x1f"
 
 
-def _split_trailers(raw: bytes) -> tuple[str, ...]:
-    return tuple(decode(v).strip() for v in raw.split(_TRAILER_SEPARATOR) if v.strip())
+def _split_trailers(values: str) -> tuple[str, ...]:
+    if not values:
+        return ()
+    return tuple(value for value in map(str.strip, values.split(_TRAILER_SEPARATOR)) if value)
 
 
 def _unreadable() -> GitError:
@@ -61,11 +64,17 @@ def _unreadable() -> GitError:
 def _commit(record: bytes, count_lines: bool) -> Commit:
     """One record: the header fields, then `--raw` entries (and `--numstat` lines)."""
     fields = record.strip(b"\0").split(b"\0")
-    header = fields[:_HEADER_FIELDS]
-    if len(header) != _HEADER_FIELDS or not all(f.startswith(_FIELD_MARK) for f in header):
+    last = _HEADER_FIELDS - 1
+    if (
+        len(fields) < _HEADER_FIELDS
+        or fields[0][:1] != _FIELD_MARK
+        or fields[last][:1] != _FIELD_MARK
+    ):
         raise _unreadable()
-    sha, parents, timestamp, an, ae, cn, ce, subject, agent, coauthors, assisted = (
-        field[1:] for field in header
+    # One decode for the header; no field holds a NUL, so "\0+" only separates them.
+    header = decode(b"\0".join(fields[:_HEADER_FIELDS]))[1:]
+    sha, parents, timestamp, an, ae, cn, ce, subject, agent, coauthors, assisted = header.split(
+        "\0" + _FIELD_MARK.decode()
     )
     # The diff follows an empty line: "\n" before raw entries, "" (a NUL) before
     # a merge's combined diff.
@@ -74,18 +83,18 @@ def _commit(record: bytes, count_lines: bool) -> Commit:
         del diff[0]
     if diff:
         diff[0] = diff[0].removeprefix(b"\n")
-    paths, lines = _changes(diff, count_lines, merge=b" " in parents)
+    paths, lines = _changes(diff, count_lines, merge=" " in parents)
     return Commit(
-        sha=decode(sha),
-        parents=tuple(decode(parents).split()),
+        sha=sha,
+        parents=tuple(parents.split()),
         timestamp=int(timestamp or 0),
-        subject=decode(subject),
+        subject=subject,
         evidence=Evidence(
             trailer_values=_split_trailers(agent),
-            author_name=decode(an),
-            author_email=decode(ae),
-            committer_name=decode(cn),
-            committer_email=decode(ce),
+            author_name=an,
+            author_email=ae,
+            committer_name=cn,
+            committer_email=ce,
             coauthors=_split_trailers(coauthors),
             assisted_by=_split_trailers(assisted),
         ),

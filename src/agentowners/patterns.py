@@ -33,8 +33,10 @@ def _literal(regex: str) -> str | None:
     return text if re.escape(text) == regex else None
 
 
-def _literal_directory(regex: str) -> str:
-    """The directories (`a/b/`) every path an anchored `regex` matches starts with."""
+def _literal_prefix(regex: str) -> str:
+    """The text every path an anchored `regex` matches starts with ("" when unknown)."""
+    if not regex.startswith("^") or "|" in regex.replace(_DIRECTORY_OR_END, ""):
+        return ""  # not anchored, or an alternative could start differently
     text: list[str] = []
     i = 1  # after "^"
     while i < len(regex):
@@ -49,8 +51,7 @@ def _literal_directory(regex: str) -> str:
         else:
             text.append(char)
             i += 1
-    prefix = "".join(text)
-    return prefix[: prefix.rfind("/") + 1]
+    return "".join(text)
 
 
 def _alternation(regexes: Iterable[tuple[int, str]]) -> tuple[re.Pattern[str], dict[str, int]]:
@@ -107,9 +108,17 @@ class _ComponentGlobs:
         return best
 
 
+class _Anchored(NamedTuple):
+    """A pattern with "/" inside (or a shape not recognised): tried as a whole regex."""
+
+    pattern_index: int
+    regex: str  # for re.match, at the start of the path
+    prefix: str  # literal text every path it matches starts with
+
+
 class _Directory(NamedTuple):
     best: int  # highest index among the any-depth patterns matching one of its components
-    candidates: tuple[tuple[int, str], ...]  # (index, regex) of the others that may match here
+    candidates: tuple[_Anchored, ...]  # the other patterns that may match a path here
     regex: re.Pattern[str] | None  # the candidates in one regex, last pattern first
     groups: dict[str, int]
 
@@ -134,7 +143,6 @@ class ScopeMatcher:
     """
 
     __slots__ = (
-        "_anchored_in",
         "_decisions",
         "_directories",
         "_directory_globs",
@@ -150,8 +158,7 @@ class ScopeMatcher:
         self._regexes: list[tuple[int, re.Pattern[str]]] = []  # highest index first
         self._directory_globs = _ComponentGlobs()
         name_globs = _ComponentGlobs()
-        # Patterns with "/" inside, by the literal directory their matches start in.
-        self._anchored_in: dict[str, list[tuple[int, str]]] = {}
+        anchored: list[_Anchored] = []
         # pathspec's translations, from the start-up cache when it has them.
         translations = startcache.pattern_regexes(self.patterns)
         for index in reversed(range(len(self.patterns))):
@@ -162,13 +169,12 @@ class ScopeMatcher:
             self._regexes.append((index, re.compile(regex)))  # a bad pattern fails here
             if not self._add_component_glob(index, regex, name_globs):
                 # match() tries at the start only; pathspec searches.
-                anchored = regex if regex.startswith("^") else rf"[\s\S]*?(?:{regex})"
-                directory = _literal_directory(regex) if regex.startswith("^") else ""
-                self._anchored_in.setdefault(directory, []).append((index, anchored))
+                anchored_regex = regex if regex.startswith("^") else rf"[\s\S]*?(?:{regex})"
+                anchored.append(_Anchored(index, anchored_regex, _literal_prefix(regex)))
         self._name_globs = name_globs if name_globs else None  # checked per path: skip when empty
         self._unions: dict[tuple[int, ...], tuple[re.Pattern[str], dict[str, int]]] = {}
         # "" is the top directory: the files without "/" are in it.
-        self._directories = {"": self._entry(-1, self._anchored_in.get("", ()))}
+        self._directories = {"": self._entry(-1, "", anchored)}
 
     def _add_component_glob(self, index: int, regex: str, name_globs: _ComponentGlobs) -> bool:
         if not regex.startswith(_ANY_DEPTH):
@@ -205,17 +211,26 @@ class ScopeMatcher:
     def _child(self, parent: _Directory, directory: str) -> _Directory:
         """A directory's entry: its parent's and one more component (`directory`'s name)."""
         best = max(parent.best, self._directory_globs.best(directory.rpartition("/")[2]))
-        more = self._anchored_in.get(f"{directory}/", ())
-        return self._entry(best, (*parent.candidates, *more))
+        return self._entry(best, f"{directory}/", parent.candidates)
 
-    def _entry(self, best: int, candidates: Iterable[tuple[int, str]]) -> _Directory:
-        # Patterns below the best index any-depth patterns already found cannot
-        # change the decision; the rest are tried last pattern first.
-        kept = tuple(sorted((c for c in candidates if c[0] > best), reverse=True))
-        key = tuple(index for index, _ in kept)
+    def _entry(self, best: int, lead: str, candidates: Iterable[_Anchored]) -> _Directory:
+        """The entry of the directory whose paths start with `lead` ("" for the top).
+
+        A path there can match a pattern only if it starts with the pattern's
+        literal prefix: so only if `lead` starts with it, or it with `lead` (the
+        file name decides). Patterns below the best index the any-depth patterns
+        found cannot change the decision. The rest are tried last pattern first.
+        """
+        kept = tuple(
+            candidate
+            for candidate in candidates
+            if candidate.pattern_index > best
+            and (lead.startswith(candidate.prefix) or candidate.prefix.startswith(lead))
+        )
+        key = tuple(candidate.pattern_index for candidate in kept)
         union = self._unions.get(key)
         if union is None and kept:
-            union = self._unions[key] = _alternation(kept)
+            union = self._unions[key] = _alternation((c.pattern_index, c.regex) for c in kept)
         regex, groups = union or (None, {})
         return _Directory(best, kept, regex, groups)
 

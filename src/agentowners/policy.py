@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from agentowners import startcache
@@ -69,7 +68,10 @@ class Policy(NamedTuple):
     require_trailer: bool
     agents: Mapping[str, Agent]
     branches: tuple[BranchRule, ...]
-    protected_lines: tuple[int | None, ...] = ()
+    protected_lines: tuple[int | None, ...]
+    # Compiled matchers by agent ("" for protection), built on first use and
+    # reused for every commit checked: each policy gets its own dict (_build).
+    matchers: dict[str, ScopeMatcher]
 
     # Compared and hashed by identity, as the dataclass was: what is worked out
     # from a policy is cached per policy (actor._markers), and `agents` is a dict.
@@ -103,22 +105,22 @@ class Policy(NamedTuple):
 
     def scope(self, agent: str) -> ScopeMatcher:
         """The compiled scope of a declared agent, built once and reused."""
-        return _compiled(self.agents[agent].scope)
+        matcher = self.matchers.get(agent)
+        if matcher is None:
+            matcher = self.matchers[agent] = ScopeMatcher(self.agents[agent].scope)
+        return matcher
 
     @property
     def protection(self) -> ScopeMatcher:
-        return _compiled((*self.protected, ALWAYS_PROTECTED))
+        matcher = self.matchers.get("")
+        if matcher is None:
+            matcher = self.matchers[""] = ScopeMatcher((*self.protected, ALWAYS_PROTECTED))
+        return matcher
 
     @property
     def counts_lines(self) -> bool:
         """Whether any agent has `max_lines`, so that line counts must be computed."""
         return any(agent.max_lines is not None for agent in self.agents.values())
-
-
-@lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]) -> ScopeMatcher:
-    """Compiled matchers, built on first use and reused for every commit checked."""
-    return ScopeMatcher(patterns)
 
 
 # --- locating keys in the source text (TOML parsers give no value positions) ---
@@ -378,6 +380,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
         require_trailer=settings.get("require_trailer", True),
         agents=agents,
         branches=tuple(branches),
+        matchers={},
     )
 
 
