@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agentowners import startcache
 from tests.gitrepo import GitRepo
 
 
@@ -44,6 +45,9 @@ def _isolated_git(
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    # The start-up cache is read once per process: start each test without it.
+    monkeypatch.setattr(startcache, "_store", None)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Hu Man")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "human@example.com")

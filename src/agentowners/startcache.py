@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from typing import Any
 
 _FORMAT = 1
-_MAX_PATTERNS = 4096
-_MAX_DOCUMENTS = 64
+# Small enough to read in well under a millisecond.
+_MAX_PATTERNS = 1024
+_MAX_DOCUMENTS = 16
 
 Translation = tuple["str | None", "bool | None"]  # (regex, include) as pathspec writes them
 

@@ -46,11 +46,11 @@ def check_range(
     spec: str, *, branch: str | None = None, policy_ref: str | None = None, fmt: str = "text"
 ) -> int:
     base, head = parse_range(spec)
-    git.repo_info()
+    # (resolve_commit says when this is no repository at all)
     base_id, head_id = git.resolve_commit(base), git.resolve_commit(head)
     target = landing_branch(branch)
     policy_rev = policy_ref or base
-    policy = engine.policy_at(git.resolve_commit(policy_rev))
+    policy = engine.policy_at(git.resolve_commit(policy_ref) if policy_ref else base_id)
     if policy is None:
         print(engine.no_policy_line(f"at {policy_rev}"))
         return EXIT_OK
