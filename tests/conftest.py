@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from agentowners import startcache
 from tests.gitrepo import GitRepo
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Code run while tests are collected (policies loaded at module level) must not
+    write the user's own start-up cache either: the session gets a cache of its own."""
+    cache = tempfile.mkdtemp(prefix="agentowners-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = cache
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)
