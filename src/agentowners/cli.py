@@ -29,6 +29,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.init",
         "write a starter .agentowners.toml and print the pre-commit snippet",
     ),
+    "pre-push": ("agentowners.commands.pre_push", "git pre-push hook: check every ref pushed"),
+    "pre-receive": ("agentowners.commands.pre_receive", "server-side pre-receive hook"),
+    "doctor": ("agentowners.commands.doctor", "say whether each hook stage would really run here"),
 }
 
 

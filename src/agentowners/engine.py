@@ -11,11 +11,12 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, TextIO
 
-from agentowners import git, history, report
+from agentowners import git, history, policy_source, push, report
 from agentowners.actor import Actor, commit_actor
 from agentowners.checks import Change, Violation, judge
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from agentowners.policy import POLICY_FILE, Policy, load_policy
+from agentowners.policy_source import no_policy_line
 
 FORMATS = ("text", "json")
 
@@ -41,11 +42,8 @@ def commit_time_policy() -> Policy | None:
     Never the work tree's or the index's when HEAD exists: a change must not
     bring the rules it is judged by.
     """
-    return policy_at("HEAD" if git.head() else ":")
-
-
-def no_policy_line(where: str) -> str:
-    return f"agentowners: no {POLICY_FILE} {where}: nothing to check (run `agentowners init`)"
+    source = policy_source.commit_time_policy()
+    return None if source.raw is None else load_policy(source.raw, POLICY_FILE)
 
 
 def change_of(policy: Policy, commit: history.Commit) -> Change:
@@ -73,10 +71,29 @@ def check_change(
     paths: Sequence[str],
     *,
     lines: int | None,
-    branch: str,
+    branch: str | None,
     commit: str = "staged",
 ) -> Outcome:
     return Outcome(1, tuple(judge(policy, Change(commit, actor, tuple(paths), lines), branch)))
+
+
+def check_push(checks: Sequence[push.PushCheck], policies: Mapping[str, bytes | None]) -> Outcome:
+    """SPEC §4 over every branch a push updates, each with its own policy (see `push`)."""
+    loaded: dict[str, Policy] = {}
+    checked = 0
+    violations: list[Violation] = []
+    for check in checks:
+        raw = policies.get(check.policy_rev) if check.policy_rev else None
+        if check.policy_rev is None or raw is None:
+            where = f"at {check.policy_rev}" if check.policy_rev else "on the receiving side"
+            print(f"{no_policy_line(where)} (branch {check.branch})", file=sys.stderr)
+            continue
+        if check.policy_rev not in loaded:
+            loaded[check.policy_rev] = load_policy(raw, POLICY_FILE)
+        outcome = check_revisions(loaded[check.policy_rev], check.revisions, check.branch)
+        checked += outcome.checked
+        violations.extend(outcome.violations)
+    return Outcome(checked, tuple(violations))
 
 
 def print_outcome(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from agentowners import policy_source
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
@@ -23,7 +24,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-POLICY_FILE = ".agentowners.toml"
+# Defined beside the light "is there a policy?" probe that hooks run first.
+POLICY_FILE = policy_source.POLICY_FILE
 HUMAN = "human"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
