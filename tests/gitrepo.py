@@ -123,3 +123,12 @@ def bare_remote(path: Path, branch: str = "main") -> GitRepo:
     """An empty bare repository whose HEAD names `branch`."""
     subprocess.run(["git", "init", "-q", "--bare", "-b", branch, str(path)], check=True)
     return GitRepo(path)
+
+
+def readme_blocks(heading: str) -> list[str]:
+    """The ```sh blocks of a README section, to run them exactly as a reader would."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text.split(f"### {heading}", 1)[1].split("\n### ", 1)[0]
+    return [
+        block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith("sh")
+    ]

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import POLICY, GitRepo, bare_remote, hook_script, write_hook
+from tests.gitrepo import (
+    POLICY,
+    GitRepo,
+    bare_remote,
+    hook_script,
+    readme_blocks,
+    write_hook,
+)
 
 CODEX_MSG = "parser\n\nAgent: codex"
 
@@ -116,3 +126,20 @@ def test_a_bad_policy_on_the_server_rejects_everything(repo: GitRepo, server: Gi
     code, output = git_push(repo, "origin", "main")
     assert code != 0
     assert "agent id 'Codex' is invalid" in output
+
+
+def test_the_readme_pre_receive_recipe_installs_a_working_hook(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = bare_remote(tmp_path / "server.git")
+    repo.init_policy()
+    repo.git("remote", "add", "origin", str(bare.path))
+    repo.git("push", "-q", "origin", "main")
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    (recipe,) = readme_blocks("On the server: `agentowners pre-receive`")
+    recipe = recipe.replace("/srv/git/project.git", str(bare.path))
+    subprocess.run(["sh", "-ec", recipe], check=True)
+    repo.commit(CODEX_MSG, "src/parser.py")
+    code, output = git_push(repo, "origin", "main")
+    assert code != 0
+    assert "foreign-agent: agent codex on branch main" in output

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from agentowners import push
 from agentowners.commands.pre_push import pre_push
-from tests.gitrepo import POLICY, GitRepo, bare_remote, install_native_hooks
+from tests.gitrepo import POLICY, GitRepo, bare_remote, install_native_hooks, readme_blocks
 
 CODEX_MSG = "parser\n\nAgent: codex"
 
@@ -157,3 +160,20 @@ def test_hook_input_is_read_field_by_field() -> None:
     assert push.read_updates([pre_receive_line], "pre-receive") == expected
     with pytest.raises(push.UsageError, match="unexpected pre-receive input line"):
         push.read_updates(["garbage\n"], "pre-receive")
+
+
+def test_the_readme_pre_push_recipe_installs_a_working_hook(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = bare_remote(tmp_path / "remote.git")
+    repo.init_policy()
+    repo.git("remote", "add", "origin", str(server.path))
+    repo.git("push", "-q", "origin", "main")
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    (recipe,) = readme_blocks("Check every ref of a push: `agentowners pre-push`")
+    subprocess.run(["sh", "-ec", recipe], cwd=repo.path, check=True)
+    repo.git("switch", "-qc", "codex/parser")
+    repo.commit(CODEX_MSG, "src/parser.py")
+    code, output = git_push(repo, "origin", "codex/parser", "codex/parser:main")
+    assert code != 0
+    assert "foreign-agent: agent codex on branch main" in output
