@@ -110,6 +110,16 @@ def run(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> tuple[i
     return result.returncode, result.stdout + result.stderr
 
 
+def doctor(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agentowners.cli", "doctor"],
+        cwd=path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def remote_refs(repo: GitRepo) -> str:
     return repo.out("ls-remote", "origin")
 
@@ -257,26 +267,14 @@ def test_agentowners_pre_push_as_pre_push_legacy_checks_every_ref(
     assert "foreign-agent: agent codex on branch main" in output
     assert remote_refs(repo) == before
 
-    doctor = subprocess.run(
-        [sys.executable, "-m", "agentowners.cli", "doctor"],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert "pre-push.legacy, which pre-commit runs first, runs agentowners" in doctor.stdout
-    assert "only the first ref" not in doctor.stdout
+    report = doctor(repo.path)
+    assert "pre-push.legacy, which pre-commit runs first, runs agentowners" in report.stdout
+    assert "only the first ref" not in report.stdout
 
 
 def test_doctor_sees_the_pre_commit_installation(project: GitRepo) -> None:
-    doctor = subprocess.run(
-        [sys.executable, "-m", "agentowners.cli", "doctor"],
-        cwd=project.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    report = doctor(project.path)
+    assert report.returncode == 0, report.stdout + report.stderr
     for stage, hook_id in (
         ("pre-commit", "check-agent-scope"),
         ("prepare-commit-msg", "add-agent-trailer"),
@@ -284,6 +282,6 @@ def test_doctor_sees_the_pre_commit_installation(project: GitRepo) -> None:
         ("pre-push", "check-agent-push"),
     ):
         assert f"{stage}: runs\n    pre-commit runs {hook_id} (.pre-commit-config.yaml)" in (
-            doctor.stdout
+            report.stdout
         )
-    assert "only the first ref of a multi-ref push" in doctor.stdout
+    assert "only the first ref of a multi-ref push" in report.stdout

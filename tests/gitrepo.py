@@ -132,3 +132,26 @@ def readme_blocks(heading: str) -> list[str]:
     return [
         block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith("sh")
     ]
+
+
+def install_pre_receive(server: GitRepo) -> None:
+    write_hook(server.path / "hooks", "pre-receive", hook_script("agentowners.cli pre-receive"))
+
+
+def guarded_remote(repo: GitRepo, path: Path, gate: str | None) -> GitRepo:
+    """A bare remote holding main (policy included), guarded by one of our push gates."""
+    server = bare_remote(path)
+    repo.commit("readme", "README.md", "docs/guide.md", "src/app.py")
+    repo.init_policy()
+    repo.git("remote", "add", "origin", str(server.path))
+    repo.git("push", "-q", "origin", "main")
+    if gate == "pre-push":
+        install_native_hooks(repo, ("pre-push",))
+    elif gate == "pre-receive":
+        install_pre_receive(server)
+    return server
+
+
+def refs(server: GitRepo) -> dict[str, str]:
+    out = server.out("for-each-ref", "--format=%(refname) %(objectname)")
+    return dict(line.split() for line in out.splitlines())

@@ -92,3 +92,21 @@ def test_objects_are_read_in_one_call(repo: GitRepo) -> None:
     assert policy is not None
     assert policy.data == POLICY.encode()
     assert missing is None
+
+
+def test_check_agent_push_does_not_take_the_commit_from_the_environment(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.init_policy()
+    first = repo.out("rev-parse", "HEAD")
+    repo.commit("parser\n\nAgent: codex", "src/parser.py")
+    for name, value in {
+        "PRE_COMMIT_REMOTE_NAME": "origin",
+        "PRE_COMMIT_REMOTE_URL": "/nowhere",
+        "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_TO_REF": first,  # a harmless commit, set by the pusher itself
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert check_agent_push.main([]) == 2
+    assert "PRE_COMMIT_TO_REF is not the commit of refs/heads/main" in capsys.readouterr().err

@@ -1,4 +1,8 @@
-"""`agentowners pre-push`: real pushes to a real bare remote, every ref judged."""
+"""The push rules, through real pushes to a real bare remote.
+
+Each rule runs through both gates that see every ref of a push: the
+client's `agentowners pre-push` and the server's `agentowners pre-receive`.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +15,40 @@ import pytest
 
 from agentowners import push
 from agentowners.commands.pre_push import pre_push
-from tests.gitrepo import POLICY, GitRepo, bare_remote, install_native_hooks, readme_blocks
+from tests.gitrepo import (
+    POLICY,
+    GitRepo,
+    bare_remote,
+    guarded_remote,
+    install_native_hooks,
+    readme_blocks,
+    refs,
+)
 
 CODEX_MSG = "parser\n\nAgent: codex"
 
 
+@pytest.fixture(params=["pre-push", "pre-receive"])
+def remote(request: pytest.FixtureRequest, repo: GitRepo, tmp_path: Path) -> GitRepo:
+    return guarded_remote(repo, tmp_path / "remote.git", request.param)
+
+
 @pytest.fixture
-def remote(repo: GitRepo, tmp_path: Path) -> GitRepo:
-    """A bare remote holding main (policy included); `repo` pushes to it with our pre-push."""
-    server = bare_remote(tmp_path / "remote.git")
-    repo.commit("readme", "README.md", "docs/guide.md", "src/app.py")
-    repo.init_policy()
-    repo.git("remote", "add", "origin", str(server.path))
-    repo.git("push", "-q", "origin", "main")
-    install_native_hooks(repo, ("pre-push",))
-    return server
+def origin(repo: GitRepo, tmp_path: Path) -> GitRepo:
+    """For what only the pushing side does: `origin`, guarded by `agentowners pre-push`."""
+    return guarded_remote(repo, tmp_path / "remote.git", "pre-push")
+
+
+def land_unchecked(server: GitRepo, repo: GitRepo, branch: str) -> None:
+    """Put a branch on the server as history from before the gates (a fetch runs no hook)."""
+    server.git("fetch", "-q", str(repo.path), f"+refs/heads/{branch}:refs/heads/{branch}")
 
 
 def git_push(repo: GitRepo, *args: str) -> tuple[int, str]:
-    """(exit code, everything printed): git shows a pre-push hook's stdout on its own."""
+    """(exit code, everything printed), the server's lines without git's "remote:" frame."""
     result = repo.git("push", *args, check=False)
-    return result.returncode, result.stdout + result.stderr
-
-
-def refs(server: GitRepo) -> dict[str, str]:
-    out = server.out("for-each-ref", "--format=%(refname) %(objectname)")
-    return dict(line.split() for line in out.splitlines())
+    lines = (result.stdout + result.stderr).splitlines()
+    return result.returncode, "\n".join(line.removeprefix("remote: ").rstrip() for line in lines)
 
 
 def test_a_multi_ref_push_is_refused_as_a_whole(repo: GitRepo, remote: GitRepo) -> None:
@@ -58,13 +70,8 @@ def test_the_destination_branch_is_judged_not_the_local_one(repo: GitRepo, remot
     assert git_push(repo, "-q", "origin", "codex/parser")[0] == 0
 
 
-@pytest.mark.parametrize("origin_head", [False, True], ids=["ls-remote", "origin-HEAD"])
-def test_a_new_branch_checks_what_the_default_branch_lacks(
-    repo: GitRepo, remote: GitRepo, origin_head: bool
-) -> None:
+def test_a_new_branch_checks_what_the_default_branch_lacks(repo: GitRepo, remote: GitRepo) -> None:
     """Commits the remote has under another branch are judged against the new one too."""
-    if origin_head:
-        repo.git("remote", "set-head", "origin", "main")
     repo.git("switch", "-qc", "codex/parser")
     repo.commit(CODEX_MSG, "src/parser.py")
     assert git_push(repo, "-q", "origin", "codex/parser")[0] == 0
@@ -76,11 +83,27 @@ def test_a_new_branch_checks_what_the_default_branch_lacks(
     assert "human-not-allowed" not in output
 
 
+@pytest.mark.parametrize("origin_head", [False, True], ids=["ls-remote", "origin-HEAD"])
+def test_the_pusher_finds_the_remotes_default_branch(
+    repo: GitRepo, origin: GitRepo, origin_head: bool
+) -> None:
+    """From refs/remotes/origin/HEAD, else from the remote itself (never the local main)."""
+    if origin_head:
+        repo.git("remote", "set-head", "origin", "main")
+    repo.commit("local human work", "README.md", content="local\n")
+    repo.git("switch", "-qc", "codex/parser")
+    repo.commit(CODEX_MSG, "src/parser.py")
+    code, output = git_push(repo, "origin", "codex/parser")
+    assert code != 0
+    assert "human-not-allowed: agent human on branch codex/parser" in output  # local main's
+    assert "agentowners: 1 violation in 2 commits checked" in output
+
+
 def test_a_force_push_checks_only_the_new_commits(repo: GitRepo, remote: GitRepo) -> None:
     repo.git("switch", "-qc", "codex/parser")
-    repo.commit("human fix", "src/fix.py")  # on the remote from before the hooks
+    repo.commit("human fix", "src/fix.py")  # on the remote from before the gates
     pushed = repo.commit(CODEX_MSG, "src/parser.py")
-    repo.git("push", "-q", "--no-verify", "origin", "codex/parser")
+    land_unchecked(remote, repo, "codex/parser")
     repo.git("reset", "-q", "--hard", "HEAD~1")
     repo.commit(CODEX_MSG, "src/other.py")
     code, output = git_push(repo, "-f", "origin", "codex/parser")
@@ -92,7 +115,7 @@ def test_a_force_push_checks_only_the_new_commits(repo: GitRepo, remote: GitRepo
 def test_deleted_refs_and_tags_are_skipped(repo: GitRepo, remote: GitRepo) -> None:
     repo.git("switch", "-qc", "codex/parser")
     repo.commit(CODEX_MSG, "docs/off-scope.md")
-    repo.git("push", "-q", "--no-verify", "origin", "codex/parser")
+    land_unchecked(remote, repo, "codex/parser")
     repo.git("tag", "-a", "-m", "wip", "codex-wip")
     code, output = git_push(repo, "origin", "codex-wip", ":codex/parser")
     assert code == 0, output
@@ -123,7 +146,7 @@ def test_a_first_push_to_an_empty_remote_has_no_policy_to_enforce(
 
 
 def test_policy_ref_replaces_the_remotes_policy(
-    repo: GitRepo, remote: GitRepo, capsys: pytest.CaptureFixture[str]
+    repo: GitRepo, origin: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.git("switch", "-qc", "codex/parser")
     new = repo.commit(CODEX_MSG, "src/parser.py")
@@ -139,7 +162,7 @@ def test_policy_ref_replaces_the_remotes_policy(
     )
 
 
-def test_an_unknown_policy_ref_fails_closed(repo: GitRepo, remote: GitRepo) -> None:
+def test_an_unknown_policy_ref_fails_closed(repo: GitRepo, origin: GitRepo) -> None:
     line = f"refs/heads/main {repo.out('rev-parse', 'main')} refs/heads/main {'0' * 40}\n"
     with pytest.raises(push.GitError, match="unknown revision 'no-such-ref'"):
         pre_push("origin", [line], policy_ref="no-such-ref")
@@ -162,15 +185,20 @@ def test_hook_input_is_read_field_by_field() -> None:
         push.read_updates(["garbage\n"], "pre-receive")
 
 
-def test_the_readme_pre_push_recipe_installs_a_working_hook(
-    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Check every ref of a push: `agentowners pre-push`",
+        "On the server: `agentowners pre-receive`",
+    ],
+)
+def test_the_readme_recipes_install_working_gates(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heading: str
 ) -> None:
-    server = bare_remote(tmp_path / "remote.git")
-    repo.init_policy()
-    repo.git("remote", "add", "origin", str(server.path))
-    repo.git("push", "-q", "origin", "main")
+    server = guarded_remote(repo, tmp_path / "remote.git", gate=None)
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    (recipe,) = readme_blocks("Check every ref of a push: `agentowners pre-push`")
+    (recipe,) = readme_blocks(heading)
+    recipe = recipe.replace("/srv/git/project.git", str(server.path))
     subprocess.run(["sh", "-ec", recipe], cwd=repo.path, check=True)
     repo.git("switch", "-qc", "codex/parser")
     repo.commit(CODEX_MSG, "src/parser.py")

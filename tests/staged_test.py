@@ -32,23 +32,28 @@ def attempt(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> tup
     return moved, result.stdout + result.stderr
 
 
+def stage(repo: GitRepo, *paths: str, branch: str | None = None) -> None:
+    """On a new `branch` (if given), write and stage `paths`."""
+    if branch:
+        repo.git("switch", "-qc", branch)
+    for path in paths:
+        repo.write(path)
+    repo.git("add", "-A")
+
+
 def last_trailers(repo: GitRepo) -> str:
     return repo.out("log", "-1", "--format=%(trailers:key=Agent,valueonly)")
 
 
 def test_in_scope_agent_commit_passes_and_gets_the_trailer(hooked: GitRepo) -> None:
-    hooked.git("switch", "-qc", "codex/parser")
-    hooked.write("src/parser.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/parser.py", branch="codex/parser")
     moved, output = attempt(hooked, "commit", "-m", "parser", env=CODEX)
     assert moved, output
     assert last_trailers(hooked) == "codex"
 
 
 def test_no_verify_does_not_skip_the_prepare_commit_msg_gate(hooked: GitRepo) -> None:
-    hooked.git("switch", "-qc", "codex/parser")
-    hooked.write("docs/new.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/new.md", branch="codex/parser")
     moved, output = attempt(hooked, "commit", "--no-verify", "-m", "docs", env=CODEX)
     assert not moved
     assert "staged: out-of-scope: agent codex on branch codex/parser\n    docs/new.md" in output
@@ -78,8 +83,7 @@ def test_first_commit_is_judged_against_the_empty_tree_with_the_index_policy(
     install_native_hooks(repo)
     repo.git("switch", "-qc", "codex/init")
     repo.write(".agentowners.toml", POLICY)
-    repo.write("src/app.py")
-    repo.git("add", "-A")
+    stage(repo, "src/app.py")
     moved, output = attempt(repo, "commit", "-m", "init", env=CODEX)
     assert not moved
     assert "protected-path: agent codex on branch codex/init\n    .agentowners.toml" in output
@@ -106,12 +110,9 @@ def test_a_human_first_commit_of_the_policy_passes(repo: GitRepo) -> None:
 def test_an_amend_is_judged_on_the_whole_amended_commit(
     hooked: GitRepo, command: list[str]
 ) -> None:
-    hooked.git("switch", "-qc", "claude/docs")
-    hooked.write(".github/release.yml")
-    hooked.git("add", "-A")
+    stage(hooked, ".github/release.yml", branch="claude/docs")
     assert attempt(hooked, "commit", "-m", "release workflow")[0]  # a human may
-    hooked.write("docs/release.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/release.md")
     moved, output = attempt(hooked, *command, env=CLAUDE)
     assert not moved
     assert "protected-path: agent claude-code on branch claude/docs\n    .github/release.yml" in (
@@ -120,12 +121,9 @@ def test_an_amend_is_judged_on_the_whole_amended_commit(
 
 
 def test_reusing_a_message_is_no_amend(hooked: GitRepo) -> None:
-    hooked.git("switch", "-qc", "claude/docs")
-    hooked.write(".github/release.yml")
-    hooked.git("add", "-A")
+    stage(hooked, ".github/release.yml", branch="claude/docs")
     assert attempt(hooked, "commit", "-m", "release workflow")[0]
-    hooked.write("docs/release.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/release.md")
     moved, output = attempt(hooked, "commit", "-C", "HEAD", env=CLAUDE)
     assert moved, output
     assert last_trailers(hooked) == "claude-code"
@@ -147,8 +145,7 @@ def test_an_evil_merge_is_refused_for_the_paths_it_adds(hooked: GitRepo) -> None
     hooked.commit("human work", "src/engine.py")
     hooked.git("switch", "-q", "claude/docs")
     hooked.git("merge", "--no-ff", "--no-commit", "main")
-    hooked.write("src/smuggled.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/smuggled.py")
     moved, output = attempt(hooked, "commit", "--no-edit", env=CLAUDE)
     assert not moved
     assert "out-of-scope: agent claude-code on branch claude/docs\n    src/smuggled.py\n  " in (
@@ -173,8 +170,7 @@ def test_commit_all_and_commit_paths_judge_gits_own_index(
 def test_a_linked_worktree_runs_the_same_checks(hooked: GitRepo, tmp_path: Path) -> None:
     hooked.git("worktree", "add", "-q", "-b", "codex/wt", str(tmp_path / "wt"))
     worktree = GitRepo(tmp_path / "wt")
-    worktree.write("docs/new.md")
-    worktree.git("add", "-A")
+    stage(worktree, "docs/new.md")
     moved, output = attempt(worktree, "commit", "-m", "docs", env=CODEX)
     assert not moved
     assert "out-of-scope: agent codex on branch codex/wt" in output
@@ -186,12 +182,10 @@ def test_a_linked_worktree_runs_the_same_checks(hooked: GitRepo, tmp_path: Path)
 
 def test_a_detached_head_is_judged_without_a_branch(hooked: GitRepo) -> None:
     hooked.git("switch", "-q", "--detach")
-    hooked.write("src/new.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/new.py")
     moved, output = attempt(hooked, "commit", "-m", "code", env=CODEX)
     assert moved, output  # lands on no branch; pushing it is checked against its destination
-    hooked.write("docs/new.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/new.md")
     moved, output = attempt(hooked, "commit", "-m", "docs", env=CODEX)
     assert not moved
     assert "out-of-scope: agent codex on branch (detached HEAD)" in output
@@ -202,8 +196,7 @@ def test_during_a_rebase_the_branch_being_rebased_decides(hooked: GitRepo) -> No
     editor = {"GIT_SEQUENCE_EDITOR": "sed -i -e 's/^pick/edit/'"}
     hooked.git("rebase", "-q", "-i", "HEAD~1", env=editor)
     assert hooked.git("symbolic-ref", "-q", "HEAD", check=False).returncode != 0  # detached
-    hooked.write("src/extra.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/extra.py")
     moved, output = attempt(hooked, "commit", "-m", "extra", env=CODEX)
     assert not moved
     assert "foreign-agent: agent codex on branch main" in output
@@ -218,8 +211,7 @@ def test_a_human_on_an_agent_only_branch_is_held_to_the_executor(hooked: GitRepo
     assert not moved
     assert "protected-path: agent codex on branch codex/parser" in output
     hooked.git("reset", "-q", "--hard")
-    hooked.write("src/parser.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/parser.py")
     moved, output = attempt(hooked, "commit", "-m", "parser")
     assert not moved
     assert "human-not-allowed: agent human on branch codex/parser" in output
@@ -230,9 +222,7 @@ def test_the_message_is_judged_only_once_final(hooked: GitRepo, tmp_path: Path) 
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "parser\\n\\nAgent: codex\\n" > "$1"\n')
     editor.chmod(0o755)
-    hooked.git("switch", "-qc", "codex/parser")
-    hooked.write("src/parser.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/parser.py", branch="codex/parser")
     moved, output = attempt(hooked, "commit", env={"GIT_EDITOR": str(editor)})
     assert moved, output
     assert last_trailers(hooked) == "codex"
@@ -241,8 +231,7 @@ def test_the_message_is_judged_only_once_final(hooked: GitRepo, tmp_path: Path) 
 def test_the_policy_comes_from_head_not_from_the_change(hooked: GitRepo) -> None:
     hooked.git("switch", "-qc", "codex/parser")
     hooked.write(".agentowners.toml", POLICY.replace('"src/**", "tests/**"', '"**"'))
-    hooked.write("docs/new.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/new.md")
     moved, output = attempt(hooked, "commit", "-m", "widen", env=CODEX)
     assert not moved
     assert "protected-path: agent codex on branch codex/parser\n    .agentowners.toml" in output
@@ -250,9 +239,7 @@ def test_the_policy_comes_from_head_not_from_the_change(hooked: GitRepo) -> None
 
 
 def test_another_agents_trailer_is_kept_and_refused(hooked: GitRepo) -> None:
-    hooked.git("switch", "-qc", "codex/parser")
-    hooked.write("src/parser.py")
-    hooked.git("add", "-A")
+    stage(hooked, "src/parser.py", branch="codex/parser")
     moved, output = attempt(
         hooked, "commit", "-m", "parser\n\nAgent: claude-code", "--no-verify", env=CODEX
     )
@@ -266,8 +253,7 @@ def test_another_agents_trailer_is_kept_and_refused(hooked: GitRepo) -> None:
 def test_without_a_policy_the_hooks_pass_with_one_line(repo: GitRepo) -> None:
     repo.commit("readme", "README.md")
     install_native_hooks(repo)
-    repo.write("docs/new.md")
-    repo.git("add", "-A")
+    stage(repo, "docs/new.md")
     moved, output = attempt(repo, "commit", "-m", "docs", env=CODEX)
     assert moved
     assert "agentowners: no .agentowners.toml at HEAD: nothing to check" in output
@@ -276,16 +262,14 @@ def test_without_a_policy_the_hooks_pass_with_one_line(repo: GitRepo) -> None:
 def test_a_bad_policy_at_head_refuses_every_commit(repo: GitRepo) -> None:
     repo.init_policy(POLICY.replace("version = 1", "version = 2"))
     install_native_hooks(repo)
-    repo.write("README.md")
-    repo.git("add", "-A")
+    stage(repo, "README.md")
     moved, output = attempt(repo, "commit", "-m", "readme")
     assert not moved
     assert ".agentowners.toml:1: version must be 1 (got 2)" in output
 
 
 def test_an_agent_cannot_pass_as_human_by_environment(hooked: GitRepo) -> None:
-    hooked.write("docs/new.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/new.md")
     moved, output = attempt(
         hooked, "commit", "-m", "docs", env={**CODEX, "AGENTOWNERS_AGENT": "human"}
     )
@@ -294,9 +278,7 @@ def test_an_agent_cannot_pass_as_human_by_environment(hooked: GitRepo) -> None:
 
 
 def test_git_runs_the_hooks_from_a_subdirectory(hooked: GitRepo) -> None:
-    hooked.git("switch", "-qc", "codex/parser")
-    hooked.write("docs/new.md")
-    hooked.git("add", "-A")
+    stage(hooked, "docs/new.md", branch="codex/parser")
     result = subprocess.run(
         ["git", "commit", "-m", "docs"],
         cwd=hooked.path / "docs",

@@ -278,12 +278,18 @@ def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote
             "and it runs on git push. To check commits in CI use "
             "`agentowners check-range BASE..HEAD --branch NAME`."
         )
-    new = environ.get("PRE_COMMIT_TO_REF")
-    if not new:
-        obj = policy_source.read_objects([local_ref])[0]
-        if obj is None:
-            raise GitError(f"cannot find the pushed commit {local_ref!r}")
-        new = obj.oid
+    # The pushed commit is the local ref's: pre-commit exports the ref names
+    # on every push, but PRE_COMMIT_TO_REF not always, so a value inherited
+    # from the pusher's own environment must not choose what is checked.
+    obj = policy_source.read_objects([local_ref])[0]
+    if obj is None:
+        raise GitError(f"cannot find the pushed commit {local_ref!r}")
+    new = obj.oid
+    if environ.get("PRE_COMMIT_TO_REF", new) != new:
+        raise UsageError(
+            f"PRE_COMMIT_TO_REF is not the commit of {local_ref}: this is no push pre-commit "
+            "started; nothing was allowed"
+        )
     receiver = PushRemote(remote)
     old = receiver.old_tip(remote_ref, environ.get("PRE_COMMIT_FROM_REF"))
     return RefUpdate(new, remote_ref, old), receiver
