@@ -125,15 +125,6 @@ def bare_remote(path: Path, branch: str = "main") -> GitRepo:
     return GitRepo(path)
 
 
-def readme_blocks(heading: str) -> list[str]:
-    """The ```sh blocks of a README section, to run them exactly as a reader would."""
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = text.split(f"### {heading}", 1)[1].split("\n### ", 1)[0]
-    return [
-        block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith("sh")
-    ]
-
-
 def install_pre_receive(server: GitRepo) -> None:
     write_hook(server.path / "hooks", "pre-receive", hook_script("agentowners.cli pre-receive"))
 

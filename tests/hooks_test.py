@@ -78,7 +78,7 @@ def test_check_agent_push_outside_a_push_fails_closed(
 
 def test_a_policy_path_that_is_not_a_file_is_an_error(repo: GitRepo) -> None:
     repo.commit("odd", ".agentowners.toml/inner")
-    with pytest.raises(GitError, match=r"HEAD:\.agentowners\.toml is a tree, not a file"):
+    with pytest.raises(GitError, match=r"HEAD:\.agentowners\.toml is not a file"):
         policy_source.commit_time_policy()
 
 

@@ -6,9 +6,6 @@ client's `agentowners pre-push` and the server's `agentowners pre-receive`.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +18,6 @@ from tests.gitrepo import (
     bare_remote,
     guarded_remote,
     install_native_hooks,
-    readme_blocks,
     refs,
 )
 
@@ -183,25 +179,3 @@ def test_hook_input_is_read_field_by_field() -> None:
     assert push.read_updates([pre_receive_line], "pre-receive") == expected
     with pytest.raises(push.UsageError, match="unexpected pre-receive input line"):
         push.read_updates(["garbage\n"], "pre-receive")
-
-
-@pytest.mark.parametrize(
-    "heading",
-    [
-        "Check every ref of a push: `agentowners pre-push`",
-        "On the server: `agentowners pre-receive`",
-    ],
-)
-def test_the_readme_recipes_install_working_gates(
-    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heading: str
-) -> None:
-    server = guarded_remote(repo, tmp_path / "remote.git", gate=None)
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    (recipe,) = readme_blocks(heading)
-    recipe = recipe.replace("/srv/git/project.git", str(server.path))
-    subprocess.run(["sh", "-ec", recipe], cwd=repo.path, check=True)
-    repo.git("switch", "-qc", "codex/parser")
-    repo.commit(CODEX_MSG, "src/parser.py")
-    code, output = git_push(repo, "origin", "codex/parser", "codex/parser:main")
-    assert code != 0
-    assert "foreign-agent: agent codex on branch main" in output

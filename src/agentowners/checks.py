@@ -44,17 +44,18 @@ class Change(NamedTuple):
     lines: int | None  # added + deleted lines, None when not counted
 
 
-def _where_agent_may_commit(policy: Policy, agent: str) -> str:
+def where_agent_may(policy: Policy, agent: str, action: str = "commit") -> str:
+    """Which branches `agent` may `action` on (commit, write), as advice to it."""
     patterns = policy.branch_patterns_for(agent)
     if not patterns:
         return (
             f"no branch rule names {agent} as its executor: a human must add a [[branch]] "
-            f"rule for {agent} to {POLICY_FILE} before {agent} can commit anywhere"
+            f"rule for {agent} to {POLICY_FILE} before {agent} can {action} anywhere"
         )
     shown = ", ".join(f"'{pattern}'" for pattern in patterns)
     example = patterns[0].replace("**", "<topic>").replace("*", "<topic>")
     hint = f" (e.g. git switch -c {example})" if not example.startswith("(") else ""
-    return f"{agent} may commit only on branches matching {shown}{hint}"
+    return f"{agent} may {action} only on branches matching {shown}{hint}"
 
 
 def _scope_text(policy: Policy, agent: str) -> str:
@@ -85,11 +86,24 @@ def _problem_message(policy: Policy, problem: Problem, branch: str) -> str:
             "install the add-agent-trailer hook to add it for you."
         )
     # foreign-agent raised by the environment/message comparison
-    branches = _where_agent_may_commit(policy, problem.agent)
+    branches = where_agent_may(policy, problem.agent)
     return (
         f"{problem.detail}. Fix: an agent commits under its own name: use "
         f"'{trailer}: {problem.agent}' in the message; {branches}."
     )
+
+
+def paths_refused(policy: Policy, agent: str, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(protected paths, other paths outside the agent's scope): protection wins over scope.
+
+    An agent the policy does not declare has no scope: every path is outside it.
+    """
+    protected = [path for path in paths if path in policy.protection]
+    protected_set = set(protected)
+    others = [path for path in paths if path not in protected_set]
+    if agent not in policy.agents:
+        return protected, others
+    return protected, policy.scope(agent).outside(others)
 
 
 # The branch shown for a commit made on a detached HEAD, which lands on no branch.
@@ -144,14 +158,14 @@ def _judge_branch(policy: Policy, actor: Actor, branch: str, add: _Add) -> None:
             agent,
             (),
             f"branch '{branch}' belongs to {owned_by} ({rule}), not to {agent}. Fix: "
-            f"{_where_agent_may_commit(policy, agent)}; move the commits there "
+            f"{where_agent_may(policy, agent)}; move the commits there "
             "(git switch -c <branch>; then reset this branch) and open a pull request.",
         )
 
 
 def _judge_paths(policy: Policy, change: Change, agent: str, add: _Add) -> None:
     """protected-path, out-of-scope and the size limits of an agent's change."""
-    protected = [path for path in change.paths if path in policy.protection]
+    protected, outside = paths_refused(policy, agent, change.paths)
     if protected:
         add(
             "protected-path",
@@ -162,10 +176,6 @@ def _judge_paths(policy: Policy, change: Change, agent: str, add: _Add) -> None:
             f"protected paths, {POLICY_FILE} above all, are changed by a human only, "
             "on a human branch.",
         )
-    protected_set = set(protected)
-    outside = [
-        path for path in policy.scope(agent).outside(change.paths) if path not in protected_set
-    ]
     if outside:
         add(
             "out-of-scope",

@@ -15,21 +15,31 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def repo_info() -> tuple[str, bool]:
+def encode(path: str) -> bytes:
+    """A path as git spells it: the inverse of :func:`decode`."""
+    return path.encode("utf-8", "surrogateescape")
+
+
+def repo_info(cwd: str | None = None) -> tuple[str, bool]:
     """(the git directory, whether the repository is bare); fails outside a repository."""
-    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository")
+    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=cwd)
     if result.code:
         raise GitError("not a git repository (or git cannot read it): run this inside a repository")
     git_dir, bare = decode(result.out).splitlines()[:2]
     return git_dir, bare == "true"
 
 
-def current_branch() -> str | None:
+def current_branch(cwd: str | None = None) -> str | None:
     """The checked-out branch; during a rebase, the branch being rebased; else None."""
-    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD")
+    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd)
     if result.code == 0:
         return decode(result.out).strip()
-    git_dir, _ = repo_info()
+    git_dir, _ = repo_info(cwd)
+    return rebased_branch(git_dir)
+
+
+def rebased_branch(git_dir: str) -> str | None:
+    """The branch a rebase in progress will update (HEAD is detached meanwhile)."""
     for state in ("rebase-merge", "rebase-apply"):
         try:
             with open(os.path.join(git_dir, state, "head-name"), encoding="utf-8") as f:
@@ -38,6 +48,39 @@ def current_branch() -> str | None:
             continue
         return head.removeprefix("refs/heads/") if head.startswith("refs/heads/") else None
     return None
+
+
+class Checkout(NamedTuple):
+    """A work tree as edit-time guards need it, from one git call in the common case."""
+
+    top: str  # the work tree's root
+    git_dirs: tuple[str, ...]  # its git directory and the common one (linked worktrees)
+    head: str | None  # HEAD's commit; None before the first commit
+    branch: str | None  # the checked-out branch (rebase-aware); None when detached
+
+
+def checkout(cwd: str) -> Checkout | None:
+    """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
+    result = gitcmd.run(
+        "rev-parse",
+        "--show-toplevel",
+        "--absolute-git-dir",
+        "--path-format=absolute",
+        "--git-common-dir",
+        "HEAD",
+        "--symbolic-full-name",
+        "HEAD",
+        cwd=cwd,
+    )
+    lines = decode(result.out).splitlines()
+    if len(lines) < 3:
+        return None
+    top, git_dir, common_dir = lines[:3]
+    if result.code:  # HEAD does not resolve: no commit yet
+        return Checkout(top, (git_dir, common_dir), None, current_branch(cwd))
+    head, symbolic = lines[3:5]
+    branch = symbolic.removeprefix("refs/heads/") if symbolic.startswith("refs/heads/") else None
+    return Checkout(top, (git_dir, common_dir), head, branch or rebased_branch(git_dir))
 
 
 def resolve_commit(rev: str) -> str:
@@ -142,17 +185,31 @@ class StagedChange(NamedTuple):
         return None if self.path_lines is None else sum(self.path_lines.values())
 
 
-def numstat_entry(token: bytes) -> tuple[int, bytes] | None:
-    """(added + deleted, path) of a `--numstat -z` entry, None if it is not one."""
+class LineCounts(NamedTuple):
+    added: int | None  # None for a binary file
+    deleted: int | None
+    path: bytes
+
+
+def numstat_counts(token: bytes) -> LineCounts | None:
+    """The counts of a `--numstat -z` entry, None if it is not one."""
     added, tab, rest = token.partition(b"\t")
     deleted, tab2, path = rest.partition(b"\t")
     if not (tab and tab2 and path):
         return None
     if added == deleted == b"-":  # binary file
-        return 0, path
+        return LineCounts(None, None, path)
     if added.isdigit() and deleted.isdigit():
-        return int(added) + int(deleted), path
+        return LineCounts(int(added), int(deleted), path)
     return None
+
+
+def numstat_entry(token: bytes) -> tuple[int, bytes] | None:
+    """(added + deleted, path) of a `--numstat -z` entry (0 for a binary file), or None."""
+    counts = numstat_counts(token)
+    if counts is None:
+        return None
+    return (counts.added or 0) + (counts.deleted or 0), counts.path
 
 
 def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], dict[str, int]]:
@@ -207,3 +264,93 @@ def merge_heads(git_dir: str) -> list[str]:
             return [line.strip() for line in f if line.strip()]
     except OSError:
         return []
+
+
+# --- trees and the work tree (sessions) ---------------------------------------
+
+GITLINK_MODE = "160000"  # a submodule's commit recorded in a tree
+
+
+def toplevel() -> str:
+    """The top directory of the work tree; a bare repository has none."""
+    result = gitcmd.run("rev-parse", "--show-toplevel")
+    if result.code or not result.out.strip():
+        repo_info()  # a clearer error when this is no repository at all
+        raise GitError("this repository has no work tree (it is bare): run this in a checkout")
+    return decode(result.out).rstrip("\n")
+
+
+def index_file() -> str:
+    """The index file git uses here: a linked worktree's own, or GIT_INDEX_FILE's."""
+    return os.path.abspath(decode(gitcmd.git("rev-parse", "--git-path", "index")).rstrip("\n"))
+
+
+def is_ancestor(ancestor: str, descendant: str) -> bool:
+    return gitcmd.run("merge-base", "--is-ancestor", ancestor, descendant).code == 0
+
+
+class PathChange(NamedTuple):
+    """One path that differs between two trees (a rename is a deletion plus an addition)."""
+
+    path: str
+    status: str  # A(dded), D(eleted), M(odified) or T(ype changed), as `git diff --raw` says
+    old_mode: str  # "000000" when added
+    new_mode: str  # "000000" when deleted
+    added: int | None  # lines; None for a binary file
+    deleted: int | None
+
+
+def tree_changes(old: str, new: str) -> list[PathChange]:
+    """Every path that differs between two trees, with its line counts, sorted by path."""
+    out = gitcmd.git("diff-tree", "-r", *DIFF_ARGS, "--numstat", old, new, "--")
+    tokens = [t.removeprefix(b"\n") for t in out.split(b"\0")]
+    raw: dict[str, tuple[str, str, str]] = {}
+    counts: dict[str, tuple[int | None, int | None]] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith(b":"):
+            old_mode, new_mode, _, _, status = decode(token[1:]).split()
+            raw[decode(tokens[i + 1])] = (status[0], old_mode, new_mode)
+            i += 2
+            continue
+        counted = numstat_counts(token)
+        if counted is not None:
+            counts[decode(counted.path)] = (counted.added, counted.deleted)
+        i += 1
+    return [
+        PathChange(path, status, old_mode, new_mode, *counts.get(path, (0, 0)))
+        for path, (status, old_mode, new_mode) in sorted(raw.items())
+    ]
+
+
+class TreeEntry(NamedTuple):
+    mode: str
+    kind: str  # blob, tree (never with -r) or commit (a submodule)
+    oid: str
+
+
+def tree_entries(tree: str) -> dict[str, TreeEntry]:
+    """Every file of a tree (recursively), by repository path."""
+    entries: dict[str, TreeEntry] = {}
+    for record in gitcmd.git("ls-tree", "-r", "-z", "--full-tree", tree).split(b"\0"):
+        meta, tab, path = record.partition(b"\t")
+        if tab:
+            mode, kind, oid = decode(meta).split()
+            entries[decode(path)] = TreeEntry(mode, kind, oid)
+    return entries
+
+
+def tracked(path: str, top: str) -> list[str]:
+    """Tracked files at or under `path`, both relative to the root `top`."""
+    out = gitcmd.git("ls-files", "-z", "--full-name", "--", f":(top,literal){path}", cwd=top)
+    return [decode(token) for token in out.split(b"\0") if token]
+
+
+def ignored(paths: Sequence[str], top: str) -> set[str]:
+    """Those of `paths` (relative to the root `top`) that .gitignore keeps out of commits."""
+    stdin = b"".join(encode(path) + b"\0" for path in paths)
+    result = gitcmd.run("check-ignore", "-z", "--stdin", cwd=top, stdin=stdin)
+    if result.code not in (0, 1):  # 1: none of them is ignored
+        raise GitError(f"git check-ignore failed: {decode(result.err).strip()}")
+    return {decode(token) for token in result.out.split(b"\0") if token}

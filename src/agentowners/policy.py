@@ -27,6 +27,7 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 # Defined beside the light "is there a policy?" probe that hooks run first.
 POLICY_FILE = policy_source.POLICY_FILE
 HUMAN = "human"
+DEFAULT_TRAILER = "Agent"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 # The policy file protects itself: it is always a protected path.
@@ -78,6 +79,11 @@ class Policy:
         for rule in self.branches:
             if rule.regex.fullmatch(branch):
                 return BranchOwner(rule.executor, rule.allow_human, rule)
+        return self.unmatched_owner
+
+    @property
+    def unmatched_owner(self) -> BranchOwner:
+        """The owner of every branch no rule matches: `settings.unmatched`, humans allowed."""
         return BranchOwner(self.unmatched, True, None)
 
     def branch_patterns_for(self, agent: str) -> list[str]:
@@ -138,10 +144,8 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            if len(key) > 1:
-                found = self.key((*table, key[0]), key[1:])
-                if found:
-                    return found
+            if len(key) > 1 and self.table((*table, key[0])) is not None:
+                return self.key((*table, key[0]), key[1:])
             return start or None
         if table:
             return self.key(table[:-1], (table[-1], *key))
@@ -342,7 +346,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
     protected = tuple(settings.get("protected", ()))
     return Policy(
         source=source,
-        trailer=settings.get("trailer", "Agent"),
+        trailer=settings.get("trailer", DEFAULT_TRAILER),
         protected=protected,
         protected_lines=_item_lines(
             v.where.lines, v.where.key(("settings",), ("protected",)), protected

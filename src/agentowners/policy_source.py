@@ -28,14 +28,15 @@ class PolicySource(NamedTuple):
     where: str  # where it was looked for, for messages: "at HEAD", "in the index"
 
 
-def read_objects(specs: Sequence[str]) -> list[GitObject | None]:
+def read_objects(specs: Sequence[str], cwd: str | None = None) -> list[GitObject | None]:
     """Each object named by `specs` (`REV`, `REV:PATH`, `:PATH`), None when it does not exist.
 
     One `git cat-file --batch` for all of them.
     """
     if any("\n" in spec for spec in specs):
         raise GitError("an object name cannot contain a newline")
-    out = gitcmd.git("cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
+    stdin = "".join(f"{spec}\n" for spec in specs).encode()
+    out = gitcmd.git("cat-file", "--batch", stdin=stdin, cwd=cwd)
     found: list[GitObject | None] = []
     for spec in specs:
         header, _, out = out.partition(b"\n")
@@ -56,14 +57,14 @@ def policy_blob(obj: GitObject | None, spec: str) -> bytes | None:
     if obj is None:
         return None
     if obj.kind != "blob":
-        raise GitError(f"{spec} is a {obj.kind}, not a file: {POLICY_FILE} must be a file")
+        raise GitError(f"{spec} is not a file")
     return obj.data
 
 
-def read_policy_at(rev: str) -> bytes | None:
+def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
     """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
     spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
-    return policy_blob(read_objects([spec])[0], spec)
+    return policy_blob(read_objects([spec], cwd)[0], spec)
 
 
 def commit_time_policy() -> PolicySource:

@@ -13,6 +13,7 @@ import argparse
 
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] | None = None) -> None:
     if choices is None:
+        # imported here: the engine is heavy, and `guard` must start fast
         from agentowners.engine import FORMATS
 
         choices = FORMATS

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import engine, gitcmd
+from agentowners import gitcmd
 from agentowners.commands import add_branch
-from agentowners.commands.validate import default_policy_path
+from agentowners.commands.validate import read_policy
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
-from agentowners.policy import POLICY_FILE, Policy, load_policy
+from agentowners.policy import POLICY_FILE, Policy
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,20 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     return explain(args.paths, agent=args.agent, branch=args.branch, policy_ref=args.policy_ref)
-
-
-def _load(policy_ref: str | None) -> Policy:
-    if policy_ref:
-        policy = engine.policy_at(policy_ref)
-        if policy is None:
-            raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
-        return policy
-    path = default_policy_path()
-    try:
-        with open(path, "rb") as f:
-            return load_policy(f.read(), POLICY_FILE)
-    except FileNotFoundError:
-        raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
 
 
 def repo_relative(path: str) -> str:
@@ -104,7 +90,7 @@ def explain(
     branch: str | None = None,
     policy_ref: str | None = None,
 ) -> int:
-    policy = _load(policy_ref)
+    policy = read_policy(policy_ref)
     if agent is not None:
         agent = agent.lower()
         if agent not in policy.agents:

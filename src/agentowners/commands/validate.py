@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import gitcmd
+from agentowners import engine, gitcmd
 from agentowners.errors import EXIT_OK, UsageError
 from agentowners.policy import POLICY_FILE, Policy, load_policy
 
@@ -28,6 +28,21 @@ def default_policy_path() -> str:
     result = gitcmd.run("rev-parse", "--show-toplevel")
     top = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
     return os.path.join(top or os.curdir, POLICY_FILE)
+
+
+def read_policy(policy_ref: str | None) -> Policy:
+    """The policy committed at `policy_ref`, or the work tree's when it is None."""
+    if policy_ref:
+        policy = engine.policy_at(policy_ref)
+        if policy is None:
+            raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
+        return policy
+    path = default_policy_path()
+    try:
+        with open(path, "rb") as f:
+            return load_policy(f.read(), POLICY_FILE)
+    except FileNotFoundError:
+        raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
 
 
 def validate(file: str | None = None) -> int:
