@@ -18,16 +18,10 @@ from pathlib import Path
 import pytest
 
 from agentowners.installation import INSTALL_COMMAND
+from agentowners.shellwrites import HOOK_IDS
 from tests.gitrepo import GitRepo, bare_remote, hook_script, write_hook
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOK_IDS = (
-    "check-agent-policy",
-    "check-agent-scope",
-    "add-agent-trailer",
-    "check-agent-trailer",
-    "check-agent-push",
-)
 CODEX = {"CODEX_SANDBOX": "seatbelt"}
 CODEX_MSG = "parser\n\nAgent: codex"
 

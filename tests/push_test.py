@@ -115,6 +115,7 @@ def test_deleted_refs_and_tags_are_skipped(repo: GitRepo, remote: GitRepo) -> No
     repo.git("tag", "-a", "-m", "wip", "codex-wip")
     code, output = git_push(repo, "origin", "codex-wip", ":codex/parser")
     assert code == 0, output
+    assert "the push updates no branch (only deletions or tags): nothing to check" in output
     assert "refs/tags/codex-wip" in refs(remote)
     assert "refs/heads/codex/parser" not in refs(remote)
 

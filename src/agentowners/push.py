@@ -146,6 +146,9 @@ def check(
 ) -> int:
     """Plan, read the policies, and (only when there is one) judge with the engine."""
     checks = plan(updates, receiver, policy_ref=policy_ref)
+    if not checks:
+        print("agentowners: the push updates no branch (only deletions or tags): nothing to check")
+        return EXIT_OK
     policies = read_policies(checks)
     if not any(policies.values()):
         where = f"at {policy_ref}" if policy_ref else "in the commits the receiver has"
