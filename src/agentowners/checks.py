@@ -110,11 +110,18 @@ def paths_refused(policy: Policy, agent: str, paths: Sequence[str]) -> tuple[lis
 DETACHED = "(detached HEAD)"
 
 
-def judge(policy: Policy, change: Change, branch: str | None) -> list[Violation]:
+def judge(
+    policy: Policy, change: Change, branch: str | None, *, merged_in: bool = False
+) -> list[Violation]:
     """Every violation of one change landing on `branch`.
 
     `branch` None: the commit lands on no branch (a detached HEAD), so who may
     commit on which branch is not judged here; it is when the commit is pushed.
+    `merged_in`: the commit reaches the branch only through a merge (it is not
+    on the branch's first-parent line). It was made on, and judged for, its own
+    branch, so who may commit on `branch` is not asked of it; its trailer, scope,
+    protected paths and limits still are. Merging main into an agent's branch,
+    or an agent's branch into main, is then judged on the merge commit itself.
     """
     actor = change.actor
     found: list[Violation] = []
@@ -127,7 +134,7 @@ def judge(policy: Policy, change: Change, branch: str | None) -> list[Violation]
         add(problem.code, problem.agent, (), _problem_message(policy, problem, shown))
     if any(p.code in {"unknown-agent", "multiple-agents"} for p in actor.problems):
         return found  # no single declared agent to hold to a branch or a scope
-    if branch is not None:
+    if branch is not None and not merged_in:
         _judge_branch(policy, actor, branch, add)
     if actor.is_agent:
         _judge_paths(policy, change, actor.agent, add)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, TextIO
 
 from agentowners import git, history, policy_source, push, report
@@ -59,19 +59,38 @@ def change_of(policy: Policy, commit: history.Commit) -> Change:
     return Change(commit.short, commit_actor(policy, commit.evidence), commit.paths, commit.lines)
 
 
-def check_commits(policy: Policy, commits: Iterable[history.Commit], branch: str) -> Outcome:
+def with_merged_in(
+    commits: Iterable[history.Commit], revisions: Sequence[str]
+) -> Iterator[tuple[history.Commit, bool]]:
+    """Each commit of `git log REVISIONS` and whether it came in through a merge.
+
+    A commit is merged in when it is not on the first-parent line of the tips.
+    Until the walk meets a merge every commit it shows is on that line (git
+    shows a commit only after a child that led to it), so the first-parent
+    list is asked of git only for histories that contain merges.
+    """
+    first_parent: set[str] | None = None
+    for commit in commits:
+        if first_parent is None and len(commit.parents) > 1:
+            first_parent = git.first_parent_line(revisions)
+        yield commit, first_parent is not None and commit.sha not in first_parent
+
+
+def check_commits(
+    policy: Policy, commits: Iterable[history.Commit], branch: str, revisions: Sequence[str]
+) -> Outcome:
     checked = 0
     violations: list[Violation] = []
-    for commit in commits:
+    for commit, merged_in in with_merged_in(commits, revisions):
         checked += 1
-        violations.extend(judge(policy, change_of(policy, commit), branch))
+        violations.extend(judge(policy, change_of(policy, commit), branch, merged_in=merged_in))
     return Outcome(checked, tuple(violations))
 
 
 def check_revisions(policy: Policy, revisions: Sequence[str], branch: str) -> Outcome:
     """§4 over every commit `git log REVISIONS` lists, as if they landed on `branch`."""
     commits = history.commits(revisions, trailer=policy.trailer, count_lines=policy.counts_lines)
-    return check_commits(policy, commits, branch)
+    return check_commits(policy, commits, branch, revisions)
 
 
 def check_change(

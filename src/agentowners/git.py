@@ -242,6 +242,12 @@ def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
     return StagedChange(tuple(dict.fromkeys(paths)), path_lines if count_lines else None)
 
 
+def first_parent_line(revisions: Sequence[str]) -> set[str]:
+    """The commits of `git log REVISIONS` that are on the tips' first-parent line."""
+    out = gitcmd.git("rev-list", "--first-parent", "--end-of-options", *revisions, "--")
+    return set(decode(out).split())
+
+
 def empty_tree() -> str:
     return decode(gitcmd.git("hash-object", "-t", "tree", "--stdin", stdin=b"")).strip()
 
