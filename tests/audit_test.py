@@ -139,7 +139,7 @@ def test_text_trail_names_actor_and_route_and_totals(
     assert out.rstrip().endswith("agentowners: 2 commits checked, no violations")
 
 
-def test_merge_counts_only_its_own_edits_and_judges_merged_history(repo: GitRepo) -> None:
+def test_merge_counts_only_its_own_edits_and_merged_history_keeps_its_owner(repo: GitRepo) -> None:
     repo.init_policy()
     repo.git("switch", "-qc", "claude/docs")
     repo.commit("docs\n\nAgent: claude-code", "docs/guide.md")
@@ -160,11 +160,10 @@ def test_merge_counts_only_its_own_edits_and_judges_merged_history(repo: GitRepo
     agents = {a["agent"]: a for a in document["agents"]}
     assert agents["claude-code"] == {"agent": "claude-code", "commits": 1, "files": 1, "lines": 1}
     assert agents["human"]["commits"] == 3
-    # As if pushed to main: claude-code's merged-in commit is not main's executor's.
-    assert [(v["code"], v["agent"]) for v in document["violations"]] == [
-        ("foreign-agent", "claude-code")
-    ]
-    assert code == 1
+    # claude-code's commit reached main through a human's merge: it was made on
+    # claude's own branch and is not judged on main's ownership (its scope is).
+    assert document["violations"] == []
+    assert code == 0
 
 
 ODD_PATHS = ["src/with space.py", "src/ünïcode.py", "src/new\nline.py", "src/-dash.py"]

@@ -270,3 +270,26 @@ def test_bad_policy_at_base_fails_closed(repo: GitRepo, capsys: pytest.CaptureFi
     repo.commit("x\n\nAgent: codex", "docs/x.md")
     assert main(["check-range", f"{base}..HEAD"]) == 2
     assert ".agentowners.toml:3: agents.codex.scope is empty" in capsys.readouterr().err
+
+
+def test_merged_in_commits_are_not_judged_on_branch_ownership(
+    repo: GitRepo, codex_branch: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Updating an agent's branch from main must not refuse main's human commits."""
+    repo.git("switch", "-q", "main")
+    repo.commit("human docs on main", "docs/b.md")
+    repo.git("switch", "-qc", "claude/notes")
+    repo.commit("claude notes\n\nAgent: claude-code", "docs/notes.md")
+    repo.commit("claude strays\n\nAgent: claude-code", "src/strayed.py")
+    repo.git("switch", "-q", "codex/work")
+    repo.commit("codex\n\nAgent: codex", "src/b.py")
+    repo.git("merge", "-q", "--no-ff", "main", "-m", "update from main\n\nAgent: codex")
+    repo.git("merge", "-q", "--no-ff", "claude/notes", "-m", "take notes\n\nAgent: codex")
+    found = violations(capsys, f"{codex_branch}..HEAD")
+    # main's human commit (allow_human = false here) and claude's commits come in
+    # through merges: no human-not-allowed or foreign-agent for them; claude's
+    # out-of-scope change is still reported against claude's own scope.
+    assert found == [("out-of-scope", "claude-code", ["src/strayed.py"])]
+    # a commit on the branch's own first-parent line is still held to the owner
+    repo.commit("human on codex branch", "src/c.py")
+    assert violations(capsys, f"{codex_branch}..HEAD")[0] == ("human-not-allowed", "human", [])

@@ -49,7 +49,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 # Fenced blocks that show commands must be tested; these kinds are.
 CONSOLE_KINDS = {"empty", "adopting", "sample", "first-commands"}
-SHELL_KINDS = {"install", "pre-receive-hook", "guard-command"}
+SHELL_KINDS = {"install", "pre-receive-hook", "pre-push-hook", "guard-command"}
 
 
 class Block(NamedTuple):
@@ -425,6 +425,16 @@ def test_pre_receive_hook_rejects_a_violating_push(tmp_path: Path) -> None:
     refused = repo.git(*push, env=_env(), check=False)
     assert refused.returncode != 0
     assert "protected-path" in refused.stderr
+
+
+def test_pre_push_hook_checks_every_ref_of_a_push(tmp_path: Path) -> None:
+    repo = _sample_repo(tmp_path)
+    assert _run(_block("pre-push-hook").text, repo.path)[0] == 0
+    push = ["push", "origin", "codex/parser", "codex/parser:main"]
+    refused = repo.git(*push, env=_env(), check=False)
+    assert refused.returncode != 0
+    assert "foreign-agent: agent codex on branch main" in refused.stdout
+    assert "refs/heads/codex/parser" not in repo.out("ls-remote", "origin")
 
 
 def test_guard_command_is_what_agent_hooks_writes(tmp_path: Path) -> None:

@@ -72,12 +72,13 @@ def markers_only() -> Policy:
 def audited(plan: AuditPlan, commits: Iterable[history.Commit]) -> Iterator[AuditedCommit]:
     """Each commit with its actor and the violations the policy in force raises."""
     policy, branch = plan.in_force.policy, plan.branch
-    for commit in commits:
+    for commit, merged_in in engine.with_merged_in(commits, plan.revisions):
         if policy is None or branch is None:  # nothing to judge by: the actor only
             yield AuditedCommit(commit, commit_actor(markers_only(), commit.evidence), ())
         else:
             change = engine.change_of(policy, commit)
-            yield AuditedCommit(commit, change.actor, tuple(judge(policy, change, branch)))
+            found = judge(policy, change, branch, merged_in=merged_in)
+            yield AuditedCommit(commit, change.actor, tuple(found))
 
 
 def plan_commits(plan: AuditPlan) -> Iterator[history.Commit]:

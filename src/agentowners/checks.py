@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from agentowners.actor import Actor, Problem
@@ -29,6 +29,10 @@ class Violation(NamedTuple):
     branch: str
     paths: tuple[str, ...]  # sorted
     message: str  # what is wrong and how to fix it
+
+
+# Records one violation: code, agent, offending paths, message.
+_Add = Callable[[str, str, Sequence[str], str], None]
 
 
 class Change(NamedTuple):
@@ -102,19 +106,43 @@ def paths_refused(policy: Policy, agent: str, paths: Sequence[str]) -> tuple[lis
     return protected, policy.scope(agent).outside(others)
 
 
-def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
-    """Every violation of one change landing on `branch`."""
+# The branch shown for a commit made on a detached HEAD, which lands on no branch.
+DETACHED = "(detached HEAD)"
+
+
+def judge(
+    policy: Policy, change: Change, branch: str | None, *, merged_in: bool = False
+) -> list[Violation]:
+    """Every violation of one change landing on `branch`.
+
+    `branch` None: the commit lands on no branch (a detached HEAD), so who may
+    commit on which branch is not judged here; it is when the commit is pushed.
+    `merged_in`: the commit reaches the branch only through a merge (it is not
+    on the branch's first-parent line). It was made on, and judged for, its own
+    branch, so who may commit on `branch` is not asked of it; its trailer, scope,
+    protected paths and limits still are. Merging main into an agent's branch,
+    or an agent's branch into main, is then judged on the merge commit itself.
+    """
     actor = change.actor
     found: list[Violation] = []
+    shown = DETACHED if branch is None else branch
 
     def add(code: str, agent: str, paths: Sequence[str], message: str) -> None:
-        found.append(Violation(change.commit, code, agent, branch, tuple(sorted(paths)), message))
+        found.append(Violation(change.commit, code, agent, shown, tuple(sorted(paths)), message))
 
     for problem in actor.problems:
-        add(problem.code, problem.agent, (), _problem_message(policy, problem, branch))
+        add(problem.code, problem.agent, (), _problem_message(policy, problem, shown))
     if any(p.code in {"unknown-agent", "multiple-agents"} for p in actor.problems):
         return found  # no single declared agent to hold to a branch or a scope
+    if branch is not None and not merged_in:
+        _judge_branch(policy, actor, branch, add)
+    if actor.is_agent:
+        _judge_paths(policy, change, actor.agent, add)
+    return found
 
+
+def _judge_branch(policy: Policy, actor: Actor, branch: str, add: _Add) -> None:
+    """foreign-agent and human-not-allowed: who may commit on `branch`."""
     owner = policy.owner(branch)
     rule = f"rule '{owner.rule.pattern}'" if owner.rule else "settings.unmatched"
     if not actor.is_agent:
@@ -128,8 +156,7 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
                 f"{owner.executor} made it, add '{policy.trailer}: {owner.executor}' to the "
                 "message; a human commits on another branch and merges from there.",
             )
-        return found
-
+        return
     agent = actor.agent
     if agent != owner.executor:
         owned_by = "humans only" if owner.executor == HUMAN else f"agent {owner.executor}"
@@ -142,6 +169,9 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             "(git switch -c <branch>; then reset this branch) and open a pull request.",
         )
 
+
+def _judge_paths(policy: Policy, change: Change, agent: str, add: _Add) -> None:
+    """protected-path, out-of-scope and the size limits of an agent's change."""
     protected, outside = paths_refused(policy, agent, change.paths)
     if protected:
         add(
@@ -184,4 +214,3 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             f"{agent} changed {change.lines} lines in one commit; the limit is "
             f"{limits.max_lines}. Fix: split the change into smaller commits.",
         )
-    return found

@@ -40,6 +40,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.agent_hooks",
         "write, check or remove the guard in each agent's own hook configuration",
     ),
+    "pre-push": ("agentowners.commands.pre_push", "git pre-push hook: check every ref pushed"),
+    "pre-receive": ("agentowners.commands.pre_receive", "server-side pre-receive hook"),
+    "doctor": ("agentowners.commands.doctor", "say whether each hook stage would really run here"),
 }
 
 

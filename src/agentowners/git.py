@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from agentowners import gitcmd
+from agentowners import gitcmd, policy_source
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.policy import POLICY_FILE
-
-# All-zero object ids of SHA-1 and SHA-256 repositories: "no commit" in hook input.
-ZERO_IDS = frozenset({"0" * 40, "0" * 64})
-
-
-def is_zero(oid: str) -> bool:
-    return oid in ZERO_IDS
 
 
 def decode(raw: bytes) -> str:
@@ -102,17 +94,8 @@ def resolve_commit(rev: str) -> str:
     return decode(result.out).strip()
 
 
-def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
-    """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
-    spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
-    out = gitcmd.git("cat-file", "--batch", stdin=spec.encode() + b"\n", cwd=cwd)
-    header, _, body = out.partition(b"\n")
-    if header.endswith(b" missing") or header.endswith(b" ambiguous"):
-        return None
-    parts = header.split()
-    if len(parts) != 3 or parts[1] != b"blob":
-        raise GitError(f"{spec} is not a file")
-    return body[: int(parts[2])]
+# The policy file at a commit (or ":" for the index), read without the engine.
+read_policy_at = policy_source.read_policy_at
 
 
 def ident(kind: str) -> tuple[str, str]:
@@ -153,6 +136,30 @@ def message_evidence(message: bytes, trailer: str) -> Evidence:
     )
 
 
+def add_trailer(message_file: str, key: str, value: str) -> None:
+    """Add `key: value` to a message file with git's own trailer rules, unless `key` is there.
+
+    An existing trailer with the key (naming another agent, say) is left for
+    the check to judge, never overwritten.
+    """
+    # `git merge -m MSG` writes MERGE_MSG without a final newline, and git then
+    # glues the trailer to the last line, where it is no trailer at all.
+    with open(message_file, "rb+") as f:
+        message = f.read()
+        if message and not message.endswith(b"\n"):
+            f.write(b"\n")
+    gitcmd.git(
+        "interpret-trailers",
+        "--in-place",
+        "--if-exists",
+        "doNothing",
+        "--trailer",
+        f"{key}: {value}",
+        "--end-of-options",
+        message_file,
+    )
+
+
 # --- changed paths -----------------------------------------------------------
 
 # Path lists that do not depend on configuration: no rename pairing (a rename is
@@ -171,7 +178,11 @@ DIFF_ARGS = (
 
 class StagedChange(NamedTuple):
     paths: tuple[str, ...]
-    lines: int | None
+    path_lines: Mapping[str, int] | None  # added + deleted lines of each path, when counted
+
+    @property
+    def lines(self) -> int | None:
+        return None if self.path_lines is None else sum(self.path_lines.values())
 
 
 class LineCounts(NamedTuple):
@@ -201,9 +212,9 @@ def numstat_entry(token: bytes) -> tuple[int, bytes] | None:
     return (counts.added or 0) + (counts.deleted or 0), counts.path
 
 
-def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], int]:
+def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], dict[str, int]]:
     paths: list[str] = []
-    lines = 0
+    path_lines: dict[str, int] = {}
     i = 0
     while i < len(tokens):
         token = tokens[i].removeprefix(b"\n")
@@ -213,9 +224,10 @@ def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], int]:
             continue
         counted = numstat_entry(token)
         if counted is not None:
-            lines += counted[0]
+            path = decode(counted[1])
+            path_lines[path] = path_lines.get(path, 0) + counted[0]
         i += 1
-    return paths, lines
+    return paths, path_lines
 
 
 def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
@@ -226,8 +238,14 @@ def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
         args.append("--numstat")
     out = gitcmd.git(*args, against, "--")
     tokens = [t for t in out.split(b"\0") if t]
-    paths, lines = _parse_diff(tokens)
-    return StagedChange(tuple(dict.fromkeys(paths)), lines if count_lines else None)
+    paths, path_lines = _parse_diff(tokens)
+    return StagedChange(tuple(dict.fromkeys(paths)), path_lines if count_lines else None)
+
+
+def first_parent_line(revisions: Sequence[str]) -> set[str]:
+    """The commits of `git log REVISIONS` that are on the tips' first-parent line."""
+    out = gitcmd.git("rev-list", "--first-parent", "--end-of-options", *revisions, "--")
+    return set(decode(out).split())
 
 
 def empty_tree() -> str:
@@ -237,6 +255,12 @@ def empty_tree() -> str:
 def head() -> str | None:
     result = gitcmd.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     return decode(result.out).strip() if result.code == 0 else None
+
+
+def parents(rev: str) -> list[str]:
+    """The parents of commit `rev`, first parent first (none for a root commit)."""
+    out = decode(gitcmd.git("rev-list", "--parents", "--max-count=1", rev, "--"))
+    return out.split()[1:]
 
 
 def merge_heads(git_dir: str) -> list[str]:

@@ -93,7 +93,9 @@ def stream(
     once the output is exhausted, so a truncated history is never taken as
     a complete one.
     """
-    import tempfile  # only long-running git calls need it: keep it off the hook path
+    # Imported here, not at the top: hooks that only ask one question of git
+    # must not pay for it (see policy_source).
+    import tempfile
 
     # stderr goes to a file, not a pipe: a pipe nobody reads while stdout is
     # drained could fill up and stall git.

@@ -13,12 +13,13 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from agentowners import startcache
+from agentowners import policy_source, startcache
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
 
-POLICY_FILE = ".agentowners.toml"
+# Defined beside the light "is there a policy?" probe that hooks run first.
+POLICY_FILE = policy_source.POLICY_FILE
 HUMAN = "human"
 DEFAULT_TRAILER = "Agent"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")

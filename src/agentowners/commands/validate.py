@@ -52,10 +52,18 @@ def validate(file: str | None = None) -> int:
             raw = f.read()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    shown = file or POLICY_FILE
-    policy = load_policy(raw, shown)
-    print(
-        f"{shown}: valid ({len(policy.agents)} agent{'s' if len(policy.agents) != 1 else ''}, "
-        f"{len(policy.branches)} branch rule{'s' if len(policy.branches) != 1 else ''})"
-    )
+    return validate_policy(raw, file or POLICY_FILE)
+
+
+def validate_policy(raw: bytes, shown: str) -> int:
+    """Load a policy (PolicyError lists what is wrong) and say that it is valid."""
+    print(f"{shown}: {describe(load_policy(raw, shown))}")
     return EXIT_OK
+
+
+def describe(policy: Policy) -> str:
+    agents, rules = len(policy.agents), len(policy.branches)
+    return (
+        f"valid ({agents} agent{'s' if agents != 1 else ''}, "
+        f"{rules} branch rule{'s' if rules != 1 else ''})"
+    )
