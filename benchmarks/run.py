@@ -36,7 +36,14 @@ WORK = HERE / ".work"
 # a pyenv shim adds tens of milliseconds to every start.
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-AGENTOWNERS = str(BIN / "agentowners") if (BIN / "agentowners").exists() else None
+# The console scripts measured, and the module each runs (for the RSS probe).
+SCRIPTS = {
+    "agentowners": "agentowners.cli",
+    "check-agent-scope": "agentowners_hooks.check_agent_scope",
+    "add-agent-trailer": "agentowners_hooks.add_agent_trailer",
+    "check-agent-trailer": "agentowners_hooks.check_agent_trailer",
+    "check-agent-policy": "agentowners_hooks.check_agent_policy",
+}
 
 POLICY = """\
 version = 1
@@ -254,9 +261,14 @@ def no_policy_repo() -> Path:
     def build(repo: Path) -> None:
         subprocess.run(["git", "init", "-q", "-b", BRANCH, str(repo)], check=True)
         (repo / "README.md").write_text("no policy here\n")
-        subprocess.run(["git", "-C", str(repo), "add", "README.md"], check=True)
+        git = ["git", "-C", str(repo), "-c", "user.name=Dev", "-c", "user.email=dev@example.com"]
+        subprocess.run([*git, "add", "README.md"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "readme"], check=True)
+        (repo / "README.md").write_text("no policy here yet\n")
+        subprocess.run([*git, "add", "README.md"], check=True)  # a change being committed
+        (repo / ".git" / "COMMIT_EDITMSG").write_text("a message\n")
 
-    return _built(WORK / "no-policy", "no-policy v1", build)
+    return _built(WORK / "no-policy", "no-policy v2", build)
 
 
 # --- measuring ----------------------------------------------------------------
@@ -295,14 +307,9 @@ os.write(report, b"%r %r %d %d" % (elapsed, cpu, usage.ru_maxrss, code))
 OWN_PEAK = """
 import os, resource, runpy, sys
 report = int(sys.argv.pop(1))
-target = sys.argv[1]
+module = sys.argv.pop(1)
 try:
-    if target.endswith(".py"):
-        sys.argv = sys.argv[1:]
-        runpy.run_path(target, run_name="__main__")
-    else:
-        sys.argv = [target, *sys.argv[2:]]
-        runpy.run_module("agentowners.cli", run_name="__main__")
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
 finally:
     try:
         with open("/proc/self/status") as status:
@@ -313,13 +320,16 @@ finally:
 """
 
 
-def _launch(prefix: Sequence[str], argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Run:
+def _launch(
+    prefix: Sequence[str], argv: Sequence[str], cwd: Path, env: dict[str, str], stdin: bytes
+) -> Run:
     read_end, write_end = os.pipe()
     try:
         proc = subprocess.run(
             [*prefix, str(write_end), *argv],
             cwd=cwd,
             env=env,
+            input=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             pass_fds=(write_end,),
@@ -332,14 +342,15 @@ def _launch(prefix: Sequence[str], argv: Sequence[str], cwd: Path, env: dict[str
     return Run(float(elapsed), float(cpu), int(maxrss_kib) / 1024, int(code), proc.stdout)
 
 
-def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Run:
-    return _launch([PYTHON, "-S", "-c", LAUNCHER], argv, cwd, env)
+def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str], stdin: bytes = b"") -> Run:
+    return _launch([PYTHON, "-S", "-c", LAUNCHER], argv, cwd, env, stdin)
 
 
-def own_peak_rss_mb(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Peak RSS of a Python command's own process: `argv` is a script or agentowners'."""
-    target = argv[1] if argv[0] == PYTHON else "agentowners"
-    return _launch([PYTHON, "-c", OWN_PEAK], [target, *argv[2:]], cwd, env).peak_rss_mb
+def own_peak_rss_mb(
+    module: str, args: Sequence[str], cwd: Path, env: dict[str, str], stdin: bytes = b""
+) -> float:
+    """Peak RSS of the Python process alone, running `module` as its console script does."""
+    return _launch([PYTHON, "-c", OWN_PEAK], [module, module, *args], cwd, env, stdin).peak_rss_mb
 
 
 def run_sequence(steps: Sequence[Sequence[str]], cwd: Path, env: dict[str, str]) -> Run:
@@ -417,10 +428,22 @@ def compare(
     )
 
 
-def agentowners(*args: str) -> list[str]:
-    if AGENTOWNERS:
-        return [AGENTOWNERS, *args]
-    return [PYTHON, "-m", "agentowners.cli", *args]
+class Command(NamedTuple):
+    """A console script as users (and pre-commit) run it."""
+
+    script: str
+    args: tuple[str, ...] = ()
+    stdin: bytes = b""
+
+    @property
+    def argv(self) -> list[str]:
+        return [str(BIN / self.script), *self.args]
+
+    def run(self, cwd: Path, env: dict[str, str]) -> Run:
+        return run_once(self.argv, cwd, env, self.stdin)
+
+    def own_peak_rss_mb(self, cwd: Path, env: dict[str, str]) -> float:
+        return own_peak_rss_mb(SCRIPTS[self.script], self.args, cwd, env, self.stdin)
 
 
 def result(case: str, measured: Measured, baseline_name: str, target: str, ok: bool) -> Result:
@@ -432,7 +455,8 @@ def result(case: str, measured: Measured, baseline_name: str, target: str, ok: b
 
 def check_range_case(history: History, runs: int) -> Measured:
     repo, env = history.path, clean_env()
-    ours = agentowners("check-range", f"main..{BRANCH}", "--branch", BRANCH, "--format", "json")
+    args = ("check-range", f"main..{BRANCH}", "--branch", BRANCH, "--format", "json")
+    ours = Command("agentowners", args)
     plain = ["git", "log", "--no-renames", "--name-only", "--format=%H%x00%B", f"main..{BRANCH}"]
 
     def check(run: Run) -> None:
@@ -446,10 +470,8 @@ def check_range_case(history: History, runs: int) -> Measured:
         if len(report["violations"]) != len(found):
             raise SystemExit(f"unexpected violations: {report['violations'][:3]}")
 
-    measured = compare(
-        runs, lambda: run_once(ours, repo, env), lambda: run_once(plain, repo, env), check
-    )
-    return measured._replace(peak_rss_mb=own_peak_rss_mb(ours, repo, env))
+    measured = compare(runs, lambda: ours.run(repo, env), lambda: run_once(plain, repo, env), check)
+    return measured._replace(peak_rss_mb=ours.own_peak_rss_mb(repo, env))
 
 
 def range_cases(runs: int, results: list[Result]) -> None:
@@ -480,28 +502,24 @@ def range_cases(runs: int, results: list[Result]) -> None:
     )
 
 
-COMMIT_TIME = HERE / "commit_time.py"
-EDIT_TIME = HERE / "edit_time.py"
-
-
 def commit_time_case(runs: int, results: list[Result]) -> None:
+    """The pre-commit hook an agent's commit runs: 1,000 staged paths, all in its scope."""
     repo = staged_repo()
     env = clean_env(AGENTOWNERS_AGENT="codex")
     floor = [[PYTHON, "-c", "pass"], ["git", "diff", "--cached", "--name-status", "-z"]]
-    ours = [PYTHON, str(COMMIT_TIME)]
+    hook = Command("check-agent-scope")
 
     def check(run: Run) -> None:
         if run.code != 0:
-            raise SystemExit(f"the commit-time check failed: {run.out.decode()[-500:]}")
+            raise SystemExit(f"check-agent-scope failed: {run.out.decode()[-500:]}")
 
     measured = compare(
-        runs, lambda: run_once(ours, repo, env), lambda: run_sequence(floor, repo, env), check
+        runs, lambda: hook.run(repo, env), lambda: run_sequence(floor, repo, env), check
     )
-    measured = measured._replace(peak_rss_mb=own_peak_rss_mb(ours, repo, env))
     results.append(
         result(
-            "commit-time check, 1,000 staged of 100,000 files (engine path)",
-            measured,
+            "commit time: check-agent-scope, 1,000 staged of 100,000 files",
+            measured._replace(peak_rss_mb=hook.own_peak_rss_mb(repo, env)),
             "python -c pass + git diff --cached",
             "<= 2x",
             measured.ours <= 2 * measured.baseline,
@@ -509,22 +527,66 @@ def commit_time_case(runs: int, results: list[Result]) -> None:
     )
 
 
+def guard_payload(repo: Path, path: str) -> bytes:
+    """Codex's pre-tool-call payload for an apply_patch adding `path`."""
+    patch = f"*** Begin Patch\n*** Add File: {path}\n+x = 1\n*** End Patch\n"
+    return json.dumps(
+        {
+            "session_id": "benchmark",
+            "cwd": str(repo),
+            "hook_event_name": "PreToolUse",
+            "tool_name": "apply_patch",
+            "tool_input": {"command": patch},
+        }
+    ).encode()
+
+
 def startup_cases(runs: int, results: list[Result]) -> None:
-    repo = history_repo(5_000).path
-    env = clean_env()
+    """Commands that must cost little more than starting Python."""
     floor = [PYTHON, "-c", "pass"]
-    cases: list[tuple[str, list[str], float | None]] = [
-        ("agentowners --help", agentowners("--help"), 1.5),
-        ("import agentowners.engine", [PYTHON, "-c", "import agentowners.engine"], None),
-        ("edit-time decision: policy at HEAD, 5 paths", [PYTHON, str(EDIT_TIME)], 3.0),
+    with_policy, without = history_repo(5_000).path, no_policy_repo()
+    env = clean_env()
+    guard = ("guard", "--protocol", "codex")
+    cases = [
+        ("agentowners --help", Command("agentowners", ("--help",)), with_policy, 1.5),
+        (
+            "edit time: agentowners guard, a write in scope",
+            Command("agentowners", guard, guard_payload(with_policy, "src/new.py")),
+            with_policy,
+            3.0,
+        ),
+        (
+            "edit time: agentowners guard, a write out of scope (refused)",
+            Command("agentowners", guard, guard_payload(with_policy, "lib/new.py")),
+            with_policy,
+            3.0,
+        ),
+        *(
+            (f"no policy: {script}", Command(script, args), without, 1.5)
+            for script, args in (
+                ("check-agent-scope", ()),
+                ("add-agent-trailer", (".git/COMMIT_EDITMSG",)),
+                ("check-agent-trailer", (".git/COMMIT_EDITMSG",)),
+                ("check-agent-policy", ()),
+            )
+        ),
     ]
-    for name, argv, limit in cases:
+    for name, command, repo, limit in cases:
         measured = compare(
-            runs, lambda argv=argv: run_once(argv, repo, env), lambda: run_once(floor, repo, env)
+            runs,
+            lambda command=command, repo=repo: command.run(repo, env),
+            lambda repo=repo: run_once(floor, repo, env),
         )
-        ok = limit is None or measured.ours <= limit * measured.baseline
-        target = f"<= {limit}x" if limit else "(for information)"
-        results.append(result(name, measured, "python -c pass", target, ok))
+        ok = measured.ours <= limit * measured.baseline
+        results.append(result(name, measured, "python -c pass", f"<= {limit}x", ok))
+    engine = compare(
+        runs,
+        lambda: run_once([PYTHON, "-c", "import agentowners.engine"], with_policy, env),
+        lambda: run_once(floor, with_policy, env),
+    )
+    results.append(
+        result("import agentowners.engine", engine, "python -c pass", "(for information)", True)
+    )
 
 
 def scope_case(runs: int, results: list[Result]) -> None:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
-from agentowners.cli import run_guarded
+from agentowners.cli import HelpFormatter, run_guarded
 from agentowners.errors import EXIT_OK
 
 
@@ -26,7 +26,9 @@ def add_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="add-agent-trailer", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="add-agent-trailer", description=__doc__, formatter_class=HelpFormatter
+    )
     parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
     # git's other prepare-commit-msg arguments, when installed as a plain git hook.
     parser.add_argument("source", nargs="?", help=argparse.SUPPRESS)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import push
-from agentowners.cli import run_guarded
+from agentowners.cli import HelpFormatter, run_guarded
 from agentowners.commands import add_policy_ref
 
 
@@ -21,7 +21,9 @@ def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="check-agent-push", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="check-agent-push", description=__doc__, formatter_class=HelpFormatter
+    )
     add_policy_ref(parser, "the commit the remote already has")
     args = parser.parse_args(argv)
     return run_guarded(lambda: check_agent_push(os.environ, policy_ref=args.policy_ref))

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
-from agentowners.cli import run_guarded
+from agentowners.cli import HelpFormatter, run_guarded
 from agentowners.errors import EXIT_OK
 
 
@@ -25,7 +25,9 @@ def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="check-agent-trailer", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="check-agent-trailer", description=__doc__, formatter_class=HelpFormatter
+    )
     parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
     args = parser.parse_args(argv)
     return run_guarded(lambda: check_agent_trailer(args.message_file, os.environ))
