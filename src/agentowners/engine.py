@@ -37,7 +37,7 @@ def policy_at(rev: str, cwd: str | None = None) -> Policy | None:
 
 def commit_time_policy() -> Policy | None:
     """The policy commit-time hooks (and edit-time guards) enforce; see commit_time_rev."""
-    source = policy_source.commit_time_policy()  # HEAD's, or the index's: one git call
+    source = policy_source.commit_time_policy()  # HEAD's (one git call), or the index's
     return None if source.raw is None else load_policy(source.raw, POLICY_FILE)
 
 
