@@ -678,14 +678,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--case", action="append", choices=sorted(CASES), help="only these cases (repeatable)"
     )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        help="time the agentowners package in DIR (a checkout's src/) instead of this one, "
+        "to compare with an older commit (range and scope cases)",
+    )
     args = parser.parse_args(argv)
+    if args.source:
+        # Found before the editable install's finder, in this process and in children.
+        source = os.path.abspath(args.source)
+        sys.path.insert(0, source)
+        os.environ["PYTHONPATH"] = source
     WORK.mkdir(exist_ok=True)
     (WORK / "home").mkdir(exist_ok=True)
     results: list[Result] = []
     for name in args.case or list(CASES):
         print(f"case {name} …", file=sys.stderr)
         CASES[name](args.runs, results)
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {machine()}")
+    print(f"agentowners from: {args.source or ROOT / 'src'}\n")
     print(table(results))
     return 0
 

@@ -7,6 +7,7 @@ Every git call goes through :func:`git` (whole output) or :func:`stream`
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -68,8 +69,8 @@ def git(
 
 
 # Linux lets a pipe hold up to /proc/sys/fs/pipe-max-size (1 MiB by default)
-# instead of 64 KiB: git can then run ahead while this process is busy (with the
-# first scope compiled, say) instead of stalling on a full pipe.
+# instead of 64 KiB: git can then run ahead while this process parses a chunk or
+# compiles the first scope, instead of stalling on a full pipe.
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named there from Python 3.10 on
 
@@ -101,10 +102,15 @@ def stream(
     # drained could fill up and stall git.
     with tempfile.TemporaryFile() as errors:
         try:
-            # Unbuffered: each read returns what git has written so far, so that
-            # parsing here overlaps with git's own work.
             proc = subprocess.Popen(
-                (*BASE_ARGS, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=errors, bufsize=0
+                (*BASE_ARGS, *args),
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                # Into a pipe git flushes after every commit: one write, and one
+                # wake-up here, per commit. Fully buffered it writes 8 KiB at a time.
+                # https://git-scm.com/docs/git#Documentation/git.txt-codeGITFLUSHcode
+                env={**os.environ, "GIT_FLUSH": "0"},
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH: install git and retry") from exc
@@ -113,6 +119,8 @@ def stream(
         pending = bytearray()
         finished = False
         try:
+            # git keeps writing while a chunk is parsed (into the widened pipe),
+            # so the two work side by side.
             while block := proc.stdout.read(chunk):
                 # Look for separators only in the new bytes (and the one before,
                 # for a separator split across reads): a record of many blocks
