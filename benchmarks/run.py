@@ -453,8 +453,10 @@ def result(case: str, measured: Measured, baseline_name: str, target: str, ok: b
 # --- cases --------------------------------------------------------------------
 
 
-def check_range_case(history: History, runs: int) -> Measured:
+def check_range_case(history: History, runs: int, *, git_flush: str | None = None) -> Measured:
+    """check-range beside plain `git log`; `git_flush` set: the baseline git's GIT_FLUSH."""
     repo, env = history.path, clean_env()
+    baseline_env = env if git_flush is None else {**env, "GIT_FLUSH": git_flush}
     args = ("check-range", f"main..{BRANCH}", "--branch", BRANCH, "--format", "json")
     ours = Command("agentowners", args)
     plain = ["git", "log", "--no-renames", "--name-only", "--format=%H%x00%B", f"main..{BRANCH}"]
@@ -470,7 +472,9 @@ def check_range_case(history: History, runs: int) -> Measured:
         if len(report["violations"]) != len(found):
             raise SystemExit(f"unexpected violations: {report['violations'][:3]}")
 
-    measured = compare(runs, lambda: ours.run(repo, env), lambda: run_once(plain, repo, env), check)
+    measured = compare(
+        runs, lambda: ours.run(repo, env), lambda: run_once(plain, repo, baseline_env), check
+    )
     return measured._replace(peak_rss_mb=ours.own_peak_rss_mb(repo, env))
 
 
@@ -483,6 +487,18 @@ def range_cases(runs: int, results: list[Result]) -> None:
             "git log --name-only",
             "<= 1.3x",
             small.ours <= 1.3 * small.baseline,
+        )
+    )
+    # Into a pipe, plain git log flushes after every commit; agentowners' own git
+    # log does not (GIT_FLUSH=0). The same comparison against a buffered git log:
+    buffered = check_range_case(history_repo(5_000), runs, git_flush="0")
+    results.append(
+        result(
+            "check-range, 5,000 commits (baseline also GIT_FLUSH=0)",
+            buffered,
+            "GIT_FLUSH=0 git log --name-only",
+            "(for information)",
+            True,
         )
     )
     large = check_range_case(history_repo(50_000), max(3, runs // 2))
