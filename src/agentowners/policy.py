@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
@@ -105,6 +107,55 @@ class Policy:
         return any(agent.max_lines is not None for agent in self.agents.values())
 
 
+_POSIX_CLASS = re.compile(r"\[:[a-z]+:\]")
+_ESCAPED = re.compile(r"\\.")
+# Trailing whitespace, unless it is one space escaped by a backslash.
+_TRAILING_BLANK = re.compile(r"(?<!\\)(?:\\\\)*\s\Z|\s\s\Z")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a scope or protected pattern cannot be used as written, or None.
+
+    pathspec silently drops some patterns (comments, a lone '/', ranges git
+    discards) and fails on others only when the scope is first used. Dropped,
+    a protected pattern would unprotect its paths and a scope pattern would
+    quietly shrink the scope; refuse them when the policy is read instead.
+    """
+    if _TRAILING_BLANK.search(pattern):
+        # git drops trailing spaces but keeps tabs; pathspec drops both. Refusing
+        # them keeps the two in step (a wanted trailing space is written '\\ ').
+        return "ends with whitespace: remove it (write a wanted trailing space as '\\ ')"
+    if any(
+        "**" in segment and segment != "**"
+        for segment in _ESCAPED.sub("", pattern.removeprefix("!")).split("/")
+    ):
+        # gitignore documents such stars as plain '*', but git's matcher treats
+        # some of them (e.g. 'a**/b') as '**': ambiguous, so refused.
+        return "uses '**' inside a name: '**' must be a whole path segment ('a/**/b'); use '*'"
+    if _POSIX_CLASS.search(pattern):
+        # git supports [[:alpha:]]; pathspec hands it to `re`, where it means
+        # something else entirely.
+        return (
+            "uses a POSIX class such as [[:alpha:]], which is not supported: "
+            "list the characters instead, e.g. [a-zA-Z]"
+        )
+    try:
+        regex, _ = GitIgnoreSpecPattern.pattern_to_regex(pattern)
+        if regex is not None:
+            re.compile(regex)
+    except (ValueError, re.error):
+        return (
+            "is not a valid pattern: look for a lone '\\' at the end, an escaped '/', "
+            "a reversed range such as [z-a], or a '!' with nothing after it"
+        )
+    if regex is None:
+        return (
+            "matches nothing: it is a comment or '/', or has a [...] that is not closed "
+            "or contains '/'"
+        )
+    return None
+
+
 # --- locating keys in the source text (TOML parsers give no value positions) ---
 
 
@@ -136,7 +187,9 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            if len(key) > 1:
+            # A `[table.key0]` sub-table; only when its header exists, or this and
+            # the fallback below would send each other round in circles.
+            if len(key) > 1 and self.table((*table, key[0])) is not None:
                 found = self.key((*table, key[0]), key[1:])
                 if found:
                     return found
@@ -218,6 +271,24 @@ class _Validator:
                 self.problem(f"{name} must not contain empty strings", line)
                 return False
             return True
+
+        return check
+
+    def patterns(self, name: str) -> Check:
+        """An array of strings, each a usable gitignore pattern (see `pattern_problem`)."""
+        strings = self.strings(name)
+
+        def check(value: object, line: int | None) -> bool:
+            if not strings(value, line):
+                return False
+            assert isinstance(value, list)
+            valid = True
+            for item, item_line in zip(value, _item_lines(self.where.lines, line, value)):
+                problem = pattern_problem(item)
+                if problem:
+                    self.problem(f"{name}: pattern {item!r} {problem}", item_line)
+                    valid = False
+            return valid
 
         return check
 
@@ -321,7 +392,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
             "trailer": v.matching(
                 "settings.trailer", TRAILER_KEY, "a trailer key of letters, digits and '-'"
             ),
-            "protected": v.strings("settings.protected"),
+            "protected": v.patterns("settings.protected"),
             "unmatched": v.text("settings.unmatched"),
             "require_trailer": v.boolean("settings.require_trailer"),
         },
@@ -416,7 +487,7 @@ def _agent(v: _Validator, agent_id: str, body: object, line: int | None) -> Agen
         f"[{prefix}]",
         line,
         {
-            "scope": v.strings(f"{prefix}.scope"),
+            "scope": v.patterns(f"{prefix}.scope"),
             "max_files": v.positive(f"{prefix}.max_files"),
             "max_lines": v.positive(f"{prefix}.max_lines"),
             "detect": detect,
