@@ -353,6 +353,11 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
             raise PolicyError(source, [PolicyProblem("not valid UTF-8 text", bad_line)]) from None
     else:
         text = raw
+    if text.startswith("\ufeff"):
+        raise PolicyError(
+            source,
+            [PolicyProblem("starts with a byte-order mark: save it as UTF-8 without a BOM", 1)],
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -364,6 +369,9 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
         raise PolicyError(source, [PolicyProblem(f"invalid TOML: {message}", line)]) from None
     except RecursionError:
         raise PolicyError(source, [PolicyProblem("invalid TOML: nested too deeply")]) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        message = str(exc).split(";")[0]  # not Python's advice on raising its limit
+        raise PolicyError(source, [PolicyProblem(f"invalid TOML: {message}")]) from None
     return _build(data, text, source)
 
 
