@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -79,14 +80,35 @@ def ident(kind: str) -> tuple[str, str]:
     return name, rest.partition(">")[0]
 
 
+_LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t\r\f\v]*\n)+")
+
+
+def trailer_value(raw: str) -> str:
+    """A trailer value with its whitespace normalised.
+
+    An unfolded value keeps the CR of a CRLF line in a commit made with
+    `--cleanup=verbatim` and loses it otherwise; both must read the same.
+    """
+    return " ".join(raw.split())
+
+
 def message_trailers(message: bytes) -> list[tuple[str, str]]:
-    """(key, value) trailers of a message, parsed by git itself (comments ignored)."""
-    out = decode(gitcmd.git("interpret-trailers", "--parse", stdin=message))
+    """(key, value) trailers of a message, parsed by git itself (comments ignored).
+
+    `--no-divider`: a `---` line is part of a commit message, and git reads a
+    commit's trailers (`%(trailers)`, which `history` and so CI use) without
+    stopping there; stopping would judge a commit by other trailers at commit
+    time than in CI.
+    """
+    # git skips blank lines before the subject when it reads a commit (and the
+    # message cleanup drops them): the first text is the subject, never trailers.
+    message = _LEADING_BLANK_LINES.sub(b"", message)
+    out = decode(gitcmd.git("interpret-trailers", "--parse", "--no-divider", stdin=message))
     pairs = []
-    for line in out.splitlines():
+    for line in out.split("\n"):  # not splitlines(): a CR in an unfolded value is no line end
         key, sep, value = line.partition(":")
         if sep:
-            pairs.append((key.strip(), value.strip()))
+            pairs.append((key.strip(), trailer_value(value)))
     return pairs
 
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from agentowners import gitcmd
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.git import DIFF_ARGS, decode, numstat_entry
+from agentowners.git import DIFF_ARGS, decode, numstat_entry, trailer_value
 
 _TRAILER_SEPARATOR = b"\x1f"
 
@@ -42,7 +42,7 @@ _HEADER_FIELDS = 11
 
 
 def _split_trailers(raw: bytes) -> tuple[str, ...]:
-    return tuple(decode(v).strip() for v in raw.split(_TRAILER_SEPARATOR) if v.strip())
+    return tuple(trailer_value(decode(v)) for v in raw.split(_TRAILER_SEPARATOR) if v.strip())
 
 
 def _commit(header: Sequence[bytes], paths: list[str], lines: int | None) -> Commit:
