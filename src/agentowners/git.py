@@ -49,6 +49,11 @@ def current_branch() -> str | None:
     return None
 
 
+def is_branch_name(name: str) -> bool:
+    """Whether git accepts `name` as a branch name (no `..`, `*`, control characters...)."""
+    return gitcmd.run("check-ref-format", "--branch", name).code == 0
+
+
 def resolve_commit(rev: str) -> str:
     """The full id of a commit, or GitError naming the revision."""
     if not rev or rev.startswith("-") or "\n" in rev:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import engine, gitcmd
+from agentowners import engine, git
 from agentowners.commands import add_branch
-from agentowners.commands.validate import default_policy_path
+from agentowners.commands.validate import default_policy_path, work_tree_top
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from agentowners.policy import POLICY_FILE, Policy, load_policy
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(policy_ref: str | None) -> Policy:
     if policy_ref:
-        policy = engine.policy_at(policy_ref)
+        policy = engine.policy_at(git.resolve_commit(policy_ref))
         if policy is None:
             raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
         return policy
@@ -46,16 +46,26 @@ def _load(policy_ref: str | None) -> Policy:
             return load_policy(f.read(), POLICY_FILE)
     except FileNotFoundError:
         raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
+    except OSError as exc:  # a directory in its place, no permission, ...
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def repo_relative(path: str) -> str:
-    """A command-line path as a repository path (`/`-separated, from the top)."""
-    result = gitcmd.run("rev-parse", "--show-prefix")
-    prefix = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
-    joined = os.path.normpath(os.path.join(prefix, path)).replace(os.sep, "/")
-    if joined == ".." or joined.startswith("../"):
-        raise UsageError(f"{path} is outside the repository")
-    return joined
+def repo_relative(path: str, top: str) -> str:
+    """A command-line path as the repository path it names (`/`-separated, from `top`).
+
+    Resolved against the current directory the way the shell would, so that
+    `..`, `.` and absolute paths judge the file they point at, never another.
+    """
+    absolute = os.path.normpath(os.path.join(os.getcwd(), path))
+    try:
+        relative = os.path.relpath(absolute, top)
+    except ValueError:  # another drive on Windows
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        raise UsageError(f"{path} is outside the repository ({top})")
+    if relative == os.curdir:
+        raise UsageError(f"{path} is the top of the repository: name a file or directory in it")
+    return relative.replace(os.sep, "/")
 
 
 def _where(policy: Policy, line: int | None) -> str:
@@ -127,8 +137,9 @@ def explain(
             if name != owner.executor:
                 denied = True
                 print(f"  {name}: may not commit on {branch} (foreign-agent)")
+    top = work_tree_top() or os.getcwd()
     for path in paths:
-        lines, path_denied = explain_path(policy, repo_relative(path), agents)
+        lines, path_denied = explain_path(policy, repo_relative(path, top), agents)
         denied = denied or path_denied
         print("\n".join(lines))
     if agent and denied:

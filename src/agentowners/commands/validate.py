@@ -23,11 +23,16 @@ def run(args: argparse.Namespace) -> int:
     return validate(args.file)
 
 
-def default_policy_path() -> str:
-    """The work tree's policy file, or the current directory's outside a repository."""
+def work_tree_top() -> str | None:
+    """The top directory of the work tree we are in, None outside one."""
     result = gitcmd.run("rev-parse", "--show-toplevel")
     top = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
-    return os.path.join(top or os.curdir, POLICY_FILE)
+    return top or None
+
+
+def default_policy_path() -> str:
+    """The work tree's policy file, or the current directory's outside a repository."""
+    return os.path.join(work_tree_top() or os.curdir, POLICY_FILE)
 
 
 def validate(file: str | None = None) -> int:
