@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from tests import bighistory
 from tests.gitrepo import GitRepo
 
 # Property tests run on a shared 2-core CI machine: the default profile keeps
@@ -81,3 +82,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     monkeypatch.chdir(path)
     return GitRepo(path)
+
+
+@pytest.fixture(scope="session")
+def big_history(tmp_path_factory: pytest.TempPathFactory) -> bighistory.BigHistory:
+    """100,000 codex commits on one branch, one of them out of scope (read-only: shared)."""
+    return bighistory.build(
+        tmp_path_factory.mktemp("big") / "repo", commits=100_000, offender_at=54_321
+    )
