@@ -71,6 +71,13 @@ def read_policy_at(rev: str) -> bytes | None:
     out = gitcmd.git("cat-file", "--batch", stdin=spec.encode() + b"\n")
     header, _, body = out.partition(b"\n")
     if header.endswith(b" missing") or header.endswith(b" ambiguous"):
+        # cat-file says "missing" both when the tree has no such file and when
+        # the file's object is gone; only the first means "no policy".
+        if gitcmd.run("rev-parse", "--verify", "--quiet", spec).code == 0:
+            raise GitError(
+                f"{spec} is in the tree but its object is missing: the repository is "
+                "corrupt or incomplete (run git fsck; fetch again)"
+            )
         return None
     parts = header.split()
     if len(parts) != 3 or parts[1] != b"blob":
