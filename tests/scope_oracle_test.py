@@ -275,6 +275,8 @@ REFUSED = {
     "src/**.py": "'**' inside a name",
     "a**/b": "'**' inside a name",
     "[[:alpha:]]*": "POSIX class",
+    "[\\]]": "'\\' inside [...]",
+    "src/[a\\-]": "'\\' inside [...]",
     "src\\": "not a valid pattern",
     "a\\/b": "not a valid pattern",
     "[z-a]": "not a valid pattern",

@@ -109,6 +109,8 @@ class Policy:
 
 _POSIX_CLASS = re.compile(r"\[:[a-z]+:\]")
 _ESCAPED = re.compile(r"\\.")
+# A `[` not escaped, then a class body holding a backslash.
+_BACKSLASH_IN_CLASS = re.compile(r"(?:\A|[^\\])(?:\\\\)*\[[!^]?\]?[^\]]*\\")
 # Trailing whitespace, unless it is one space escaped by a backslash.
 _TRAILING_BLANK = re.compile(r"(?<!\\)(?:\\\\)*\s\Z|\s\s\Z")
 
@@ -139,6 +141,9 @@ def pattern_problem(pattern: str) -> str | None:
             "uses a POSIX class such as [[:alpha:]], which is not supported: "
             "list the characters instead, e.g. [a-zA-Z]"
         )
+    if _BACKSLASH_IN_CLASS.search(pattern):
+        # git escapes the next character inside [...]; pathspec takes '\' literally.
+        return "has a '\\' inside [...]: list the character itself (']' goes first: '[]a]')"
     try:
         regex, _ = GitIgnoreSpecPattern.pattern_to_regex(pattern)
         if regex is not None:
