@@ -145,12 +145,26 @@ def test_a_missing_tree_in_the_range(codex_repo: tuple[GitRepo, str]) -> None:
     assert_one_line(result, 2, f"agentowners: git log failed: fatal: unable to read tree {tree}")
 
 
-def test_a_missing_policy_object_is_not_a_missing_policy(codex_repo: tuple[GitRepo, str]) -> None:
+@pytest.mark.parametrize("gate", ["check-range", "pre-receive"])
+def test_a_missing_policy_object_is_not_a_missing_policy(
+    codex_repo: tuple[GitRepo, str], gate: str
+) -> None:
     """cat-file calls both "missing": taking it for "no policy" would pass everything."""
     repo, base = codex_repo
     object_file(repo, f"{base}:.agentowners.toml").unlink()
     with untouched(repo.path):
-        result = agentowners("check-range", "main..HEAD", cwd=repo.path)
+        if gate == "check-range":
+            result = agentowners("check-range", "main..HEAD", cwd=repo.path)
+        else:
+            pushed = f"{base} {repo.out('rev-parse', 'HEAD')} refs/heads/main\n"
+            result = subprocess.run(
+                [*CLI, "pre-receive"],
+                cwd=repo.path,
+                input=pushed,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
     assert_one_line(
         result,
         2,

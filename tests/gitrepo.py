@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -88,3 +89,60 @@ class GitRepo:
     def init_policy(self, policy: str = POLICY) -> str:
         self.write(".agentowners.toml", policy)
         return self.commit("policy", ".agentowners.toml", content=policy)
+
+
+# The commit-time hooks, installed as plain git hooks that run this checkout's
+# code (what `pre-commit install` does, minus pre-commit: the e2e tests cover it).
+NATIVE_HOOKS = {
+    "pre-commit": "agentowners_hooks.check_agent_scope",
+    "prepare-commit-msg": "agentowners_hooks.add_agent_trailer",
+    "commit-msg": "agentowners_hooks.check_agent_trailer",
+    "pre-push": "agentowners.cli pre-push",
+}
+
+
+def hook_script(module_and_args: str) -> str:
+    return f'#!/bin/sh\nexec "{sys.executable}" -m {module_and_args} "$@"\n'
+
+
+def write_hook(hooks_dir: Path, name: str, script: str) -> Path:
+    hooks_dir.mkdir(parents=True, exist_ok=True)
+    path = hooks_dir / name
+    path.write_text(script)
+    path.chmod(0o755)
+    return path
+
+
+def install_native_hooks(repo: GitRepo, stages: tuple[str, ...] = tuple(NATIVE_HOOKS)) -> None:
+    hooks_dir = Path(repo.out("rev-parse", "--path-format=absolute", "--git-path", "hooks"))
+    for stage in stages:
+        write_hook(hooks_dir, stage, hook_script(NATIVE_HOOKS[stage]))
+
+
+def bare_remote(path: Path, branch: str = "main") -> GitRepo:
+    """An empty bare repository whose HEAD names `branch`."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", branch, str(path)], check=True)
+    return GitRepo(path)
+
+
+def install_pre_receive(server: GitRepo) -> None:
+    write_hook(server.path / "hooks", "pre-receive", hook_script("agentowners.cli pre-receive"))
+
+
+def guarded_remote(repo: GitRepo, path: Path, gate: str | None) -> GitRepo:
+    """A bare remote holding main (policy included), guarded by one of our push gates."""
+    server = bare_remote(path)
+    repo.commit("readme", "README.md", "docs/guide.md", "src/app.py")
+    repo.init_policy()
+    repo.git("remote", "add", "origin", str(server.path))
+    repo.git("push", "-q", "origin", "main")
+    if gate == "pre-push":
+        install_native_hooks(repo, ("pre-push",))
+    elif gate == "pre-receive":
+        install_pre_receive(server)
+    return server
+
+
+def refs(server: GitRepo) -> dict[str, str]:
+    out = server.out("for-each-ref", "--format=%(refname) %(objectname)")
+    return dict(line.split() for line in out.splitlines())

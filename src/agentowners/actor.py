@@ -11,6 +11,31 @@ from agentowners.builtin_agents import BUILTIN_AGENTS
 from agentowners.policy import HUMAN, Policy
 
 AGENTOWNERS_AGENT = "AGENTOWNERS_AGENT"
+
+# How an actor was recognised, as a short stable kind (the audit's JSON reports
+# it); `Actor.how` says the same in words, with the value that was seen.
+SOURCE_TRAILER = "trailer"
+SOURCE_AUTHOR_EMAIL = "author-email"
+SOURCE_COMMITTER_EMAIL = "committer-email"
+SOURCE_CO_AUTHOR = "co-authored-by"
+SOURCE_AUTHOR_NAME = "author-name"
+SOURCE_COMMITTER_NAME = "committer-name"
+SOURCE_ASSISTED_BY = "assisted-by"
+SOURCE_AGENTOWNERS_AGENT = "agentowners-agent"
+SOURCE_ENVIRONMENT = "environment"
+SOURCE_NONE = "none"  # a human: no trailer and no marker
+SOURCES = (
+    SOURCE_TRAILER,
+    SOURCE_AUTHOR_EMAIL,
+    SOURCE_COMMITTER_EMAIL,
+    SOURCE_CO_AUTHOR,
+    SOURCE_AUTHOR_NAME,
+    SOURCE_COMMITTER_NAME,
+    SOURCE_ASSISTED_BY,
+    SOURCE_AGENTOWNERS_AGENT,
+    SOURCE_ENVIRONMENT,
+    SOURCE_NONE,
+)
 _EMAIL = re.compile(r"<([^<>]*)>\s*\Z")
 
 
@@ -36,6 +61,7 @@ class Actor(NamedTuple):
     agent: str  # a declared agent id, an undeclared name (with a problem), or "human"
     how: str  # how it was recognised, for messages and the audit trail
     problems: tuple[Problem, ...] = ()
+    source: str = ""  # one of SOURCES ("" when made outside this module without one)
 
     @property
     def is_agent(self) -> bool:
@@ -77,30 +103,30 @@ def _email_of(value: str) -> str:
     return (match.group(1) if match else value).strip().lower()
 
 
-def _marked_agents(policy: Policy, evidence: Evidence) -> dict[str, str]:
-    """Agents named by markers other than the trailer: id -> how it was recognised."""
+def _marked_agents(policy: Policy, evidence: Evidence) -> dict[str, tuple[str, str]]:
+    """Agents named by markers other than the trailer: id -> (source, how, in words)."""
     markers = _markers(policy)
-    found: dict[str, str] = {}
-    for how, email in (
-        ("author e-mail", evidence.author_email),
-        ("committer e-mail", evidence.committer_email),
-        *(("Co-authored-by", _email_of(value)) for value in evidence.coauthors),
+    found: dict[str, tuple[str, str]] = {}
+    for source, how, email in (
+        (SOURCE_AUTHOR_EMAIL, "author e-mail", evidence.author_email),
+        (SOURCE_COMMITTER_EMAIL, "committer e-mail", evidence.committer_email),
+        *((SOURCE_CO_AUTHOR, "Co-authored-by", _email_of(value)) for value in evidence.coauthors),
     ):
         agent = markers.emails.get(email.lower())
         if agent:
-            found.setdefault(agent, f"{how} {email}")
-    for how, name in (
-        ("author name", evidence.author_name),
-        ("committer name", evidence.committer_name),
+            found.setdefault(agent, (source, f"{how} {email}"))
+    for source, how, name in (
+        (SOURCE_AUTHOR_NAME, "author name", evidence.author_name),
+        (SOURCE_COMMITTER_NAME, "committer name", evidence.committer_name),
     ):
         for suffix, agent in markers.name_suffixes:
             if name.lower().endswith(suffix):
-                found.setdefault(agent, f"{how} {name!r}")
+                found.setdefault(agent, (source, f"{how} {name!r}"))
     for value in evidence.assisted_by:
         name = value.split(":", 1)[0].strip()
         if name:
             agent = markers.names.get(name.lower(), name.lower())
-            found.setdefault(agent, f"Assisted-by: {value.strip()}")
+            found.setdefault(agent, (SOURCE_ASSISTED_BY, f"Assisted-by: {value.strip()}"))
     return found
 
 
@@ -114,29 +140,35 @@ def _named(values: Sequence[str]) -> list[str]:
     return ids
 
 
-def _one_of(policy: Policy, agents: Sequence[str], how: str, key: str) -> Actor | None:
+def _one_of(policy: Policy, agents: Sequence[str], how: str, key: str, source: str) -> Actor | None:
     """The actor when `agents` are a single agent, a problem actor otherwise."""
     if not agents:
         return None
     if len(agents) > 1:
         named = ", ".join(agents)
-        return Actor(agents[0], how, (Problem("multiple-agents", named, f"{key} names {named}"),))
+        problem = Problem("multiple-agents", named, f"{key} names {named}")
+        return Actor(agents[0], how, (problem,), source)
     agent = agents[0]
     if agent not in policy.agents:
-        return Actor(agent, how, (Problem("unknown-agent", agent, f"{key} names {agent!r}"),))
-    return Actor(agent, how)
+        problem = Problem("unknown-agent", agent, f"{key} names {agent!r}")
+        return Actor(agent, how, (problem,), source)
+    return Actor(agent, how, (), source)
 
 
 def commit_actor(policy: Policy, evidence: Evidence) -> Actor:
     """The actor of a commit from its message and identities (SPEC §3, steps 1-3)."""
     trailer = f"{policy.trailer}: trailer"
-    by_trailer = _one_of(policy, _named(evidence.trailer_values), "trailer", trailer)
+    by_trailer = _one_of(
+        policy, _named(evidence.trailer_values), "trailer", trailer, SOURCE_TRAILER
+    )
     if by_trailer is not None:
         return by_trailer
     marked = _marked_agents(policy, evidence)
     if not marked:
-        return Actor(HUMAN, "no agent trailer or marker")
-    by_marker = _one_of(policy, list(marked), ", ".join(marked.values()), "markers")
+        return Actor(HUMAN, "no agent trailer or marker", (), SOURCE_NONE)
+    routes = list(marked.values())
+    how = ", ".join(words for _, words in routes)
+    by_marker = _one_of(policy, list(marked), how, "markers", routes[0][0])
     assert by_marker is not None
     if by_marker.problems or not policy.require_trailer:
         return by_marker
@@ -169,14 +201,20 @@ def environment_agent(policy: Policy, environ: Mapping[str, str]) -> Actor | Non
     named = environ.get(AGENTOWNERS_AGENT, "").strip().lower()
     if named and named != HUMAN:
         if not marked or named in marked:
-            return _one_of(policy, [named], f"{AGENTOWNERS_AGENT}={named}", AGENTOWNERS_AGENT)
+            return _one_of(
+                policy,
+                [named],
+                f"{AGENTOWNERS_AGENT}={named}",
+                AGENTOWNERS_AGENT,
+                SOURCE_AGENTOWNERS_AGENT,
+            )
         marked.insert(0, named)
     how = "environment markers " + ", ".join(
         marker
         for marker, agent in _markers(policy).env
         if agent in marked and _env_matches(marker, environ)
     )
-    return _one_of(policy, marked, how, "the environment")
+    return _one_of(policy, marked, how, "the environment", SOURCE_ENVIRONMENT)
 
 
 def message_actor(policy: Policy, evidence: Evidence, running: Actor | None) -> Actor:
@@ -184,7 +222,7 @@ def message_actor(policy: Policy, evidence: Evidence, running: Actor | None) -> 
     from_message = commit_actor(policy, evidence)
     if running is None or running.problems:
         return from_message if running is None else running
-    if from_message.how == "trailer" and not from_message.problems:
+    if from_message.source == SOURCE_TRAILER and not from_message.problems:
         if from_message.agent == running.agent:
             return from_message
         return running._replace(
@@ -197,7 +235,7 @@ def message_actor(policy: Policy, evidence: Evidence, running: Actor | None) -> 
                 ),
             )
         )
-    if from_message.problems and from_message.how == "trailer":
+    if from_message.problems and from_message.source == SOURCE_TRAILER:
         return from_message
     if not policy.require_trailer:
         return running

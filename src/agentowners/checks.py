@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from agentowners.actor import Actor, Problem
@@ -31,6 +31,10 @@ class Violation(NamedTuple):
     message: str  # what is wrong and how to fix it
 
 
+# Records one violation: code, agent, offending paths, message.
+_Add = Callable[[str, str, Sequence[str], str], None]
+
+
 class Change(NamedTuple):
     """One commit, or one commit being made, reduced to what the rules look at."""
 
@@ -40,17 +44,18 @@ class Change(NamedTuple):
     lines: int | None  # added + deleted lines, None when not counted
 
 
-def _where_agent_may_commit(policy: Policy, agent: str) -> str:
+def where_agent_may(policy: Policy, agent: str, action: str = "commit") -> str:
+    """Which branches `agent` may `action` on (commit, write), as advice to it."""
     patterns = policy.branch_patterns_for(agent)
     if not patterns:
         return (
             f"no branch rule names {agent} as its executor: a human must add a [[branch]] "
-            f"rule for {agent} to {POLICY_FILE} before {agent} can commit anywhere"
+            f"rule for {agent} to {POLICY_FILE} before {agent} can {action} anywhere"
         )
     shown = ", ".join(f"'{pattern}'" for pattern in patterns)
     example = patterns[0].replace("**", "<topic>").replace("*", "<topic>")
     hint = f" (e.g. git switch -c {example})" if not example.startswith("(") else ""
-    return f"{agent} may commit only on branches matching {shown}{hint}"
+    return f"{agent} may {action} only on branches matching {shown}{hint}"
 
 
 def _scope_text(policy: Policy, agent: str) -> str:
@@ -81,26 +86,63 @@ def _problem_message(policy: Policy, problem: Problem, branch: str) -> str:
             "install the add-agent-trailer hook to add it for you."
         )
     # foreign-agent raised by the environment/message comparison
-    branches = _where_agent_may_commit(policy, problem.agent)
+    branches = where_agent_may(policy, problem.agent)
     return (
         f"{problem.detail}. Fix: an agent commits under its own name: use "
         f"'{trailer}: {problem.agent}' in the message; {branches}."
     )
 
 
-def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
-    """Every violation of one change landing on `branch`."""
+def paths_refused(policy: Policy, agent: str, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(protected paths, other paths outside the agent's scope): protection wins over scope.
+
+    An agent the policy does not declare has no scope: every path is outside it.
+    """
+    protected = [path for path in paths if path in policy.protection]
+    protected_set = set(protected)
+    others = [path for path in paths if path not in protected_set]
+    if agent not in policy.agents:
+        return protected, others
+    return protected, policy.scope(agent).outside(others)
+
+
+# The branch shown for a commit made on a detached HEAD, which lands on no branch.
+DETACHED = "(detached HEAD)"
+
+
+def judge(
+    policy: Policy, change: Change, branch: str | None, *, merged_in: bool = False
+) -> list[Violation]:
+    """Every violation of one change landing on `branch`.
+
+    `branch` None: the commit lands on no branch (a detached HEAD), so who may
+    commit on which branch is not judged here; it is when the commit is pushed.
+    `merged_in`: the commit reaches the branch only through a merge (it is not
+    on the branch's first-parent line). It was made on, and judged for, its own
+    branch, so who may commit on `branch` is not asked of it; its trailer, scope,
+    protected paths and limits still are. Merging main into an agent's branch,
+    or an agent's branch into main, is then judged on the merge commit itself.
+    """
     actor = change.actor
     found: list[Violation] = []
+    shown = DETACHED if branch is None else branch
 
     def add(code: str, agent: str, paths: Sequence[str], message: str) -> None:
-        found.append(Violation(change.commit, code, agent, branch, tuple(sorted(paths)), message))
+        found.append(Violation(change.commit, code, agent, shown, tuple(sorted(paths)), message))
 
     for problem in actor.problems:
-        add(problem.code, problem.agent, (), _problem_message(policy, problem, branch))
+        add(problem.code, problem.agent, (), _problem_message(policy, problem, shown))
     if any(p.code in {"unknown-agent", "multiple-agents"} for p in actor.problems):
         return found  # no single declared agent to hold to a branch or a scope
+    if branch is not None and not merged_in:
+        _judge_branch(policy, actor, branch, add)
+    if actor.is_agent:
+        _judge_paths(policy, change, actor.agent, add)
+    return found
 
+
+def _judge_branch(policy: Policy, actor: Actor, branch: str, add: _Add) -> None:
+    """foreign-agent and human-not-allowed: who may commit on `branch`."""
     owner = policy.owner(branch)
     rule = f"rule '{owner.rule.pattern}'" if owner.rule else "settings.unmatched"
     if not actor.is_agent:
@@ -114,8 +156,7 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
                 f"{owner.executor} made it, add '{policy.trailer}: {owner.executor}' to the "
                 "message; a human commits on another branch and merges from there.",
             )
-        return found
-
+        return
     agent = actor.agent
     if agent != owner.executor:
         owned_by = "humans only" if owner.executor == HUMAN else f"agent {owner.executor}"
@@ -124,11 +165,14 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             agent,
             (),
             f"branch '{branch}' belongs to {owned_by} ({rule}), not to {agent}. Fix: "
-            f"{_where_agent_may_commit(policy, agent)}; move the commits there "
+            f"{where_agent_may(policy, agent)}; move the commits there "
             "(git switch -c <branch>; then reset this branch) and open a pull request.",
         )
 
-    protected = [path for path in change.paths if path in policy.protection]
+
+def _judge_paths(policy: Policy, change: Change, agent: str, add: _Add) -> None:
+    """protected-path, out-of-scope and the size limits of an agent's change."""
+    protected, outside = paths_refused(policy, agent, change.paths)
     if protected:
         add(
             "protected-path",
@@ -139,10 +183,6 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             f"protected paths, {POLICY_FILE} above all, are changed by a human only, "
             "on a human branch.",
         )
-    protected_set = set(protected)
-    outside = [
-        path for path in policy.scope(agent).outside(change.paths) if path not in protected_set
-    ]
     if outside:
         add(
             "out-of-scope",
@@ -174,4 +214,3 @@ def judge(policy: Policy, change: Change, branch: str) -> list[Violation]:
             f"{agent} changed {change.lines} lines in one commit; the limit is "
             f"{limits.max_lines}. Fix: split the change into smaller commits.",
         )
-    return found

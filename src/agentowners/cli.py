@@ -25,10 +25,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agentowners.commands.whoami",
         "the running agent, the branch, its executor and the scope that applies",
     ),
+    "session": (
+        "agentowners.commands.session",
+        "snapshot before an agent session, scope verdict and undo after",
+    ),
     "init": (
         "agentowners.commands.init",
         "write a starter .agentowners.toml and print the pre-commit snippet",
     ),
+    "audit": ("agentowners.commands.audit", "which agent made each commit; totals; violations"),
+    "show": ("agentowners.commands.show", "the policy as a table to paste into AGENTS.md"),
+    "guard": ("agentowners.commands.guard", "edit-time guard an agent runs before each tool call"),
+    "agent-hooks": (
+        "agentowners.commands.agent_hooks",
+        "write, check or remove the guard in each agent's own hook configuration",
+    ),
+    "pre-push": ("agentowners.commands.pre_push", "git pre-push hook: check every ref pushed"),
+    "pre-receive": ("agentowners.commands.pre_receive", "server-side pre-receive hook"),
+    "doctor": ("agentowners.commands.doctor", "say whether each hook stage would really run here"),
 }
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, TextIO
 
-from agentowners import git, history, report
+from agentowners import git, history, policy_source, push, report
 from agentowners.actor import Actor, commit_actor
 from agentowners.checks import Change, Violation, judge
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
@@ -29,42 +29,68 @@ class Outcome(NamedTuple):
         return EXIT_VIOLATIONS if self.violations else EXIT_OK
 
 
-def policy_at(rev: str) -> Policy | None:
+def policy_at(rev: str, cwd: str | None = None) -> Policy | None:
     """The policy committed at `rev` (":" for the index), None when there is none."""
-    raw = git.read_policy_at(rev)
+    raw = git.read_policy_at(rev, cwd)
     return None if raw is None else load_policy(raw, POLICY_FILE)
 
 
 def commit_time_policy() -> Policy | None:
-    """The policy commit-time hooks enforce: HEAD's, or the index's before a first commit.
+    """The policy commit-time hooks (and edit-time guards) enforce; see commit_time_rev."""
+    source = policy_source.commit_time_policy()  # HEAD's, or the index's: one git call
+    return None if source.raw is None else load_policy(source.raw, POLICY_FILE)
+
+
+def commit_time_rev(head: str | None) -> str:
+    """HEAD, or the index (":") before a first commit.
 
     Never the work tree's or the index's when HEAD exists: a change must not
     bring the rules it is judged by.
     """
-    return policy_at("HEAD" if git.head() else ":")
+    return "HEAD" if head else ":"
 
 
-def no_policy_line(where: str) -> str:
-    return f"agentowners: no {POLICY_FILE} {where}: nothing to check (run `agentowners init`)"
+# The one line every check prints when there is no policy (hooks print it before
+# the engine loads, so it lives in policy_source).
+no_policy_line = policy_source.no_policy_line
 
 
 def change_of(policy: Policy, commit: history.Commit) -> Change:
     return Change(commit.short, commit_actor(policy, commit.evidence), commit.paths, commit.lines)
 
 
-def check_commits(policy: Policy, commits: Iterable[history.Commit], branch: str) -> Outcome:
+def with_merged_in(
+    commits: Iterable[history.Commit], revisions: Sequence[str]
+) -> Iterator[tuple[history.Commit, bool]]:
+    """Each commit of `git log REVISIONS` and whether it came in through a merge.
+
+    A commit is merged in when it is not on the first-parent line of the tips.
+    Until the walk meets a merge every commit it shows is on that line (git
+    shows a commit only after a child that led to it), so the first-parent
+    list is asked of git only for histories that contain merges.
+    """
+    first_parent: set[str] | None = None
+    for commit in commits:
+        if first_parent is None and len(commit.parents) > 1:
+            first_parent = git.first_parent_line(revisions)
+        yield commit, first_parent is not None and commit.sha not in first_parent
+
+
+def check_commits(
+    policy: Policy, commits: Iterable[history.Commit], branch: str, revisions: Sequence[str]
+) -> Outcome:
     checked = 0
     violations: list[Violation] = []
-    for commit in commits:
+    for commit, merged_in in with_merged_in(commits, revisions):
         checked += 1
-        violations.extend(judge(policy, change_of(policy, commit), branch))
+        violations.extend(judge(policy, change_of(policy, commit), branch, merged_in=merged_in))
     return Outcome(checked, tuple(violations))
 
 
 def check_revisions(policy: Policy, revisions: Sequence[str], branch: str) -> Outcome:
     """§4 over every commit `git log REVISIONS` lists, as if they landed on `branch`."""
     commits = history.commits(revisions, trailer=policy.trailer, count_lines=policy.counts_lines)
-    return check_commits(policy, commits, branch)
+    return check_commits(policy, commits, branch, revisions)
 
 
 def check_change(
@@ -73,10 +99,29 @@ def check_change(
     paths: Sequence[str],
     *,
     lines: int | None,
-    branch: str,
+    branch: str | None,
     commit: str = "staged",
 ) -> Outcome:
     return Outcome(1, tuple(judge(policy, Change(commit, actor, tuple(paths), lines), branch)))
+
+
+def check_push(checks: Sequence[push.PushCheck], policies: Mapping[str, bytes | None]) -> Outcome:
+    """SPEC §4 over every branch a push updates, each with its own policy (see `push`)."""
+    loaded: dict[str, Policy] = {}
+    checked = 0
+    violations: list[Violation] = []
+    for check in checks:
+        raw = policies.get(check.policy_rev) if check.policy_rev else None
+        if check.policy_rev is None or raw is None:
+            where = f"at {check.policy_rev}" if check.policy_rev else "on the receiving side"
+            print(f"{no_policy_line(where)} (branch {check.branch})", file=sys.stderr)
+            continue
+        if check.policy_rev not in loaded:
+            loaded[check.policy_rev] = load_policy(raw, POLICY_FILE)
+        outcome = check_revisions(loaded[check.policy_rev], check.revisions, check.branch)
+        checked += outcome.checked
+        violations.extend(outcome.violations)
+    return Outcome(checked, tuple(violations))
 
 
 def print_outcome(

@@ -4,41 +4,43 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from agentowners import gitcmd
+from agentowners import gitcmd, policy_source
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.policy import POLICY_FILE
-
-# All-zero object ids of SHA-1 and SHA-256 repositories: "no commit" in hook input.
-ZERO_IDS = frozenset({"0" * 40, "0" * 64})
-
-
-def is_zero(oid: str) -> bool:
-    return oid in ZERO_IDS
 
 
 def decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def repo_info() -> tuple[str, bool]:
+def encode(path: str) -> bytes:
+    """A path as git spells it: the inverse of :func:`decode`."""
+    return path.encode("utf-8", "surrogateescape")
+
+
+def repo_info(cwd: str | None = None) -> tuple[str, bool]:
     """(the git directory, whether the repository is bare); fails outside a repository."""
-    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository")
+    result = gitcmd.run("rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=cwd)
     if result.code:
         raise GitError("not a git repository (or git cannot read it): run this inside a repository")
     git_dir, bare = decode(result.out).splitlines()[:2]
     return git_dir, bare == "true"
 
 
-def current_branch() -> str | None:
+def current_branch(cwd: str | None = None) -> str | None:
     """The checked-out branch; during a rebase, the branch being rebased; else None."""
-    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD")
+    result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd)
     if result.code == 0:
         return decode(result.out).strip()
-    git_dir, _ = repo_info()
+    git_dir, _ = repo_info(cwd)
+    return rebased_branch(git_dir)
+
+
+def rebased_branch(git_dir: str) -> str | None:
+    """The branch a rebase in progress will update (HEAD is detached meanwhile)."""
     for state in ("rebase-merge", "rebase-apply"):
         try:
             with open(os.path.join(git_dir, state, "head-name"), encoding="utf-8") as f:
@@ -47,6 +49,39 @@ def current_branch() -> str | None:
             continue
         return head.removeprefix("refs/heads/") if head.startswith("refs/heads/") else None
     return None
+
+
+class Checkout(NamedTuple):
+    """A work tree as edit-time guards need it, from one git call in the common case."""
+
+    top: str  # the work tree's root
+    git_dirs: tuple[str, ...]  # its git directory and the common one (linked worktrees)
+    head: str | None  # HEAD's commit; None before the first commit
+    branch: str | None  # the checked-out branch (rebase-aware); None when detached
+
+
+def checkout(cwd: str) -> Checkout | None:
+    """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
+    result = gitcmd.run(
+        "rev-parse",
+        "--show-toplevel",
+        "--absolute-git-dir",
+        "--path-format=absolute",
+        "--git-common-dir",
+        "HEAD",
+        "--symbolic-full-name",
+        "HEAD",
+        cwd=cwd,
+    )
+    lines = decode(result.out).splitlines()
+    if len(lines) < 3:
+        return None
+    top, git_dir, common_dir = lines[:3]
+    if result.code:  # HEAD does not resolve: no commit yet
+        return Checkout(top, (git_dir, common_dir), None, current_branch(cwd))
+    head, symbolic = lines[3:5]
+    branch = symbolic.removeprefix("refs/heads/") if symbolic.startswith("refs/heads/") else None
+    return Checkout(top, (git_dir, common_dir), head, branch or rebased_branch(git_dir))
 
 
 def is_branch_name(name: str) -> bool:
@@ -65,24 +100,8 @@ def resolve_commit(rev: str) -> str:
     return decode(result.out).strip()
 
 
-def read_policy_at(rev: str) -> bytes | None:
-    """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
-    spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
-    out = gitcmd.git("cat-file", "--batch", stdin=spec.encode() + b"\n")
-    header, _, body = out.partition(b"\n")
-    if header.endswith(b" missing") or header.endswith(b" ambiguous"):
-        # cat-file says "missing" both when the tree has no such file and when
-        # the file's object is gone; only the first means "no policy".
-        if gitcmd.run("rev-parse", "--verify", "--quiet", spec).code == 0:
-            raise GitError(
-                f"{spec} is in the tree but its object is missing: the repository is "
-                "corrupt or incomplete (run git fsck; fetch again)"
-            )
-        return None
-    parts = header.split()
-    if len(parts) != 3 or parts[1] != b"blob":
-        raise GitError(f"{spec} is not a file")
-    return body[: int(parts[2])]
+# The policy file at a commit (or ":" for the index), read without the engine.
+read_policy_at = policy_source.read_policy_at
 
 
 def ident(kind: str) -> tuple[str, str]:
@@ -144,6 +163,30 @@ def message_evidence(message: bytes, trailer: str) -> Evidence:
     )
 
 
+def add_trailer(message_file: str, key: str, value: str) -> None:
+    """Add `key: value` to a message file with git's own trailer rules, unless `key` is there.
+
+    An existing trailer with the key (naming another agent, say) is left for
+    the check to judge, never overwritten.
+    """
+    # `git merge -m MSG` writes MERGE_MSG without a final newline, and git then
+    # glues the trailer to the last line, where it is no trailer at all.
+    with open(message_file, "rb+") as f:
+        message = f.read()
+        if message and not message.endswith(b"\n"):
+            f.write(b"\n")
+    gitcmd.git(
+        "interpret-trailers",
+        "--in-place",
+        "--if-exists",
+        "doNothing",
+        "--trailer",
+        f"{key}: {value}",
+        "--end-of-options",
+        message_file,
+    )
+
+
 # --- changed paths -----------------------------------------------------------
 
 # Path lists that do not depend on configuration: no rename pairing (a rename is
@@ -162,25 +205,43 @@ DIFF_ARGS = (
 
 class StagedChange(NamedTuple):
     paths: tuple[str, ...]
-    lines: int | None
+    path_lines: Mapping[str, int] | None  # added + deleted lines of each path, when counted
+
+    @property
+    def lines(self) -> int | None:
+        return None if self.path_lines is None else sum(self.path_lines.values())
 
 
-def numstat_entry(token: bytes) -> tuple[int, bytes] | None:
-    """(added + deleted, path) of a `--numstat -z` entry, None if it is not one."""
+class LineCounts(NamedTuple):
+    added: int | None  # None for a binary file
+    deleted: int | None
+    path: bytes
+
+
+def numstat_counts(token: bytes) -> LineCounts | None:
+    """The counts of a `--numstat -z` entry, None if it is not one."""
     added, tab, rest = token.partition(b"\t")
     deleted, tab2, path = rest.partition(b"\t")
     if not (tab and tab2 and path):
         return None
     if added == deleted == b"-":  # binary file
-        return 0, path
+        return LineCounts(None, None, path)
     if added.isdigit() and deleted.isdigit():
-        return int(added) + int(deleted), path
+        return LineCounts(int(added), int(deleted), path)
     return None
 
 
-def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], int]:
+def numstat_entry(token: bytes) -> tuple[int, bytes] | None:
+    """(added + deleted, path) of a `--numstat -z` entry (0 for a binary file), or None."""
+    counts = numstat_counts(token)
+    if counts is None:
+        return None
+    return (counts.added or 0) + (counts.deleted or 0), counts.path
+
+
+def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], dict[str, int]]:
     paths: list[str] = []
-    lines = 0
+    path_lines: dict[str, int] = {}
     i = 0
     while i < len(tokens):
         token = tokens[i].removeprefix(b"\n")
@@ -190,9 +251,10 @@ def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], int]:
             continue
         counted = numstat_entry(token)
         if counted is not None:
-            lines += counted[0]
+            path = decode(counted[1])
+            path_lines[path] = path_lines.get(path, 0) + counted[0]
         i += 1
-    return paths, lines
+    return paths, path_lines
 
 
 def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
@@ -203,8 +265,14 @@ def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
         args.append("--numstat")
     out = gitcmd.git(*args, against, "--")
     tokens = [t for t in out.split(b"\0") if t]
-    paths, lines = _parse_diff(tokens)
-    return StagedChange(tuple(dict.fromkeys(paths)), lines if count_lines else None)
+    paths, path_lines = _parse_diff(tokens)
+    return StagedChange(tuple(dict.fromkeys(paths)), path_lines if count_lines else None)
+
+
+def first_parent_line(revisions: Sequence[str]) -> set[str]:
+    """The commits of `git log REVISIONS` that are on the tips' first-parent line."""
+    out = gitcmd.git("rev-list", "--first-parent", "--end-of-options", *revisions, "--")
+    return set(decode(out).split())
 
 
 def empty_tree() -> str:
@@ -226,6 +294,12 @@ def head() -> str | None:
     return decode(result.out).strip() if result.code == 0 else None
 
 
+def parents(rev: str) -> list[str]:
+    """The parents of commit `rev`, first parent first (none for a root commit)."""
+    out = decode(gitcmd.git("rev-list", "--parents", "--max-count=1", rev, "--"))
+    return out.split()[1:]
+
+
 def merge_heads(git_dir: str) -> list[str]:
     """Commits being merged (MERGE_HEAD), when a merge is being concluded."""
     try:
@@ -233,3 +307,93 @@ def merge_heads(git_dir: str) -> list[str]:
             return [line.strip() for line in f if line.strip()]
     except OSError:
         return []
+
+
+# --- trees and the work tree (sessions) ---------------------------------------
+
+GITLINK_MODE = "160000"  # a submodule's commit recorded in a tree
+
+
+def toplevel() -> str:
+    """The top directory of the work tree; a bare repository has none."""
+    result = gitcmd.run("rev-parse", "--show-toplevel")
+    if result.code or not result.out.strip():
+        repo_info()  # a clearer error when this is no repository at all
+        raise GitError("this repository has no work tree (it is bare): run this in a checkout")
+    return decode(result.out).rstrip("\n")
+
+
+def index_file() -> str:
+    """The index file git uses here: a linked worktree's own, or GIT_INDEX_FILE's."""
+    return os.path.abspath(decode(gitcmd.git("rev-parse", "--git-path", "index")).rstrip("\n"))
+
+
+def is_ancestor(ancestor: str, descendant: str) -> bool:
+    return gitcmd.run("merge-base", "--is-ancestor", ancestor, descendant).code == 0
+
+
+class PathChange(NamedTuple):
+    """One path that differs between two trees (a rename is a deletion plus an addition)."""
+
+    path: str
+    status: str  # A(dded), D(eleted), M(odified) or T(ype changed), as `git diff --raw` says
+    old_mode: str  # "000000" when added
+    new_mode: str  # "000000" when deleted
+    added: int | None  # lines; None for a binary file
+    deleted: int | None
+
+
+def tree_changes(old: str, new: str) -> list[PathChange]:
+    """Every path that differs between two trees, with its line counts, sorted by path."""
+    out = gitcmd.git("diff-tree", "-r", *DIFF_ARGS, "--numstat", old, new, "--")
+    tokens = [t.removeprefix(b"\n") for t in out.split(b"\0")]
+    raw: dict[str, tuple[str, str, str]] = {}
+    counts: dict[str, tuple[int | None, int | None]] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith(b":"):
+            old_mode, new_mode, _, _, status = decode(token[1:]).split()
+            raw[decode(tokens[i + 1])] = (status[0], old_mode, new_mode)
+            i += 2
+            continue
+        counted = numstat_counts(token)
+        if counted is not None:
+            counts[decode(counted.path)] = (counted.added, counted.deleted)
+        i += 1
+    return [
+        PathChange(path, status, old_mode, new_mode, *counts.get(path, (0, 0)))
+        for path, (status, old_mode, new_mode) in sorted(raw.items())
+    ]
+
+
+class TreeEntry(NamedTuple):
+    mode: str
+    kind: str  # blob, tree (never with -r) or commit (a submodule)
+    oid: str
+
+
+def tree_entries(tree: str) -> dict[str, TreeEntry]:
+    """Every file of a tree (recursively), by repository path."""
+    entries: dict[str, TreeEntry] = {}
+    for record in gitcmd.git("ls-tree", "-r", "-z", "--full-tree", tree).split(b"\0"):
+        meta, tab, path = record.partition(b"\t")
+        if tab:
+            mode, kind, oid = decode(meta).split()
+            entries[decode(path)] = TreeEntry(mode, kind, oid)
+    return entries
+
+
+def tracked(path: str, top: str) -> list[str]:
+    """Tracked files at or under `path`, both relative to the root `top`."""
+    out = gitcmd.git("ls-files", "-z", "--full-name", "--", f":(top,literal){path}", cwd=top)
+    return [decode(token) for token in out.split(b"\0") if token]
+
+
+def ignored(paths: Sequence[str], top: str) -> set[str]:
+    """Those of `paths` (relative to the root `top`) that .gitignore keeps out of commits."""
+    stdin = b"".join(encode(path) + b"\0" for path in paths)
+    result = gitcmd.run("check-ignore", "-z", "--stdin", cwd=top, stdin=stdin)
+    if result.code not in (0, 1):  # 1: none of them is ignored
+        raise GitError(f"git check-ignore failed: {decode(result.err).strip()}")
+    return {decode(token) for token in result.out.split(b"\0") if token}

@@ -7,7 +7,6 @@ Every git call goes through :func:`git` (whole output) or :func:`stream`
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
@@ -78,6 +77,10 @@ def stream(*args: str, cwd: str | None = None, chunk: int = 1 << 16) -> Iterator
     once the output is exhausted, so a truncated history is never taken as
     a complete one.
     """
+    # Imported here, not at the top: hooks that only ask one question of git
+    # must not pay for it (see policy_source).
+    import tempfile
+
     # stderr goes to a file, not a pipe: a pipe nobody reads while stdout is
     # drained could fill up and stall git.
     with tempfile.TemporaryFile() as errors:

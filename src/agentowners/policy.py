@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
+from agentowners import policy_source
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex
@@ -25,8 +26,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-POLICY_FILE = ".agentowners.toml"
+# Defined beside the light "is there a policy?" probe that hooks run first.
+POLICY_FILE = policy_source.POLICY_FILE
 HUMAN = "human"
+DEFAULT_TRAILER = "Agent"
 AGENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 # The policy file protects itself: it is always a protected path.
@@ -78,6 +81,11 @@ class Policy:
         for rule in self.branches:
             if rule.regex.fullmatch(branch):
                 return BranchOwner(rule.executor, rule.allow_human, rule)
+        return self.unmatched_owner
+
+    @property
+    def unmatched_owner(self) -> BranchOwner:
+        """The owner of every branch no rule matches: `settings.unmatched`, humans allowed."""
         return BranchOwner(self.unmatched, True, None)
 
     def branch_patterns_for(self, agent: str) -> list[str]:
@@ -192,12 +200,8 @@ class _Lines:
                 assigned = _assigned_key(line)
                 if assigned and key[: len(assigned)] == assigned:
                     return number
-            # A `[table.key0]` sub-table; only when its header exists, or this and
-            # the fallback below would send each other round in circles.
             if len(key) > 1 and self.table((*table, key[0])) is not None:
-                found = self.key((*table, key[0]), key[1:])
-                if found:
-                    return found
+                return self.key((*table, key[0]), key[1:])
             return start or None
         if table:
             return self.key(table[:-1], (table[-1], *key))
@@ -424,7 +428,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
     protected = tuple(settings.get("protected", ()))
     return Policy(
         source=source,
-        trailer=settings.get("trailer", "Agent"),
+        trailer=settings.get("trailer", DEFAULT_TRAILER),
         protected=protected,
         protected_lines=_item_lines(
             v.where.lines, v.where.key(("settings",), ("protected",)), protected

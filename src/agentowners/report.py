@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from agentowners.checks import Violation
 
@@ -17,11 +17,16 @@ def text_block(violation: Violation) -> str:
         f"on branch {violation.branch}"
     ]
     shown = violation.paths[:MAX_PATHS_SHOWN]
-    lines.extend(f"    {path!r}" if _needs_quoting(path) else f"    {path}" for path in shown)
+    lines.extend(f"    {show_path(path)}" for path in shown)
     if len(violation.paths) > MAX_PATHS_SHOWN:
         lines.append(f"    … and {len(violation.paths) - MAX_PATHS_SHOWN} more")
     lines.append(f"  {violation.message}")
     return "\n".join(lines)
+
+
+def show_path(path: str) -> str:
+    """A path as text: quoted only when it would otherwise be unreadable or misleading."""
+    return repr(path) if _needs_quoting(path) else path
 
 
 def _needs_quoting(path: str) -> bool:
@@ -47,23 +52,25 @@ def text(violations: Sequence[Violation], checked: int, what: str = "commit") ->
     return "\n\n".join(blocks)
 
 
+def violation_json(v: Violation) -> dict[str, object]:
+    """One violation as SPEC §4's JSON has it: every offending path, sorted."""
+    return {
+        "commit": v.commit,
+        "code": v.code,
+        "agent": v.agent,
+        "branch": v.branch,
+        "paths": sorted(v.paths),
+        "message": v.message,
+    }
+
+
 def as_json(violations: Sequence[Violation], checked: int) -> str:
-    """SPEC §4's JSON: every offending path, sorted."""
+    """SPEC §4's JSON."""
     return json.dumps(
         {
             "ok": not violations,
             "checked": checked,
-            "violations": [
-                {
-                    "commit": v.commit,
-                    "code": v.code,
-                    "agent": v.agent,
-                    "branch": v.branch,
-                    "paths": sorted(v.paths),
-                    "message": v.message,
-                }
-                for v in violations
-            ],
+            "violations": [violation_json(v) for v in violations],
         },
         indent=2,
     )
@@ -89,3 +96,15 @@ def github_annotations(violations: Sequence[Violation]) -> str:
             file = _escape_annotation(path, prop=True)
             out.append(f"::error file={file},title={title}::{message}")
     return "\n".join(out)
+
+
+def columns(rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> list[str]:
+    """Rows as aligned text columns two blanks apart (`right`: right-aligned columns)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return [
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]

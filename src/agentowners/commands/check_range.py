@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 
 from agentowners import engine, git
-from agentowners.commands import add_branch, add_format
+from agentowners.commands import add_branch, add_format, add_policy_ref
 from agentowners.errors import EXIT_OK, UsageError
+from agentowners.policy_source import no_policy_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("range", metavar="BASE..HEAD", help="the commits to check")
     add_branch(parser, "the branch the commits land on")
-    parser.add_argument(
-        "--policy-ref", metavar="REV", help="read the policy from REV (default: BASE)"
-    )
+    add_policy_ref(parser, "BASE")
     add_format(parser)
 
 
@@ -60,7 +59,7 @@ def check_range(
     policy_rev = policy_ref or base
     policy = engine.policy_at(git.resolve_commit(policy_rev))
     if policy is None:
-        print(engine.no_policy_line(f"at {policy_rev}"))
+        print(no_policy_line(f"at {policy_rev}"))
         return EXIT_OK
     outcome = engine.check_revisions(policy, [head_id, f"^{base_id}"], target)
     return engine.print_outcome(outcome, fmt=fmt)

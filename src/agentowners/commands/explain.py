@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import engine, git
 from agentowners.commands import add_branch
-from agentowners.commands.validate import default_policy_path, work_tree_top
+from agentowners.commands.validate import read_policy, work_tree_top
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
-from agentowners.policy import POLICY_FILE, Policy, load_policy
+from agentowners.policy import POLICY_FILE, Policy
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,28 +33,13 @@ def run(args: argparse.Namespace) -> int:
     return explain(args.paths, agent=args.agent, branch=args.branch, policy_ref=args.policy_ref)
 
 
-def _load(policy_ref: str | None) -> Policy:
-    if policy_ref:
-        policy = engine.policy_at(git.resolve_commit(policy_ref))
-        if policy is None:
-            raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
-        return policy
-    path = default_policy_path()
-    try:
-        with open(path, "rb") as f:
-            return load_policy(f.read(), POLICY_FILE)
-    except FileNotFoundError:
-        raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
-    except OSError as exc:  # a directory in its place, no permission, ...
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def repo_relative(path: str, top: str) -> str:
-    """A command-line path as the repository path it names (`/`-separated, from `top`).
+def repo_relative(path: str) -> str:
+    """A command-line path as the repository path it names (`/`-separated, from the top).
 
     Resolved against the current directory the way the shell would, so that
     `..`, `.` and absolute paths judge the file they point at, never another.
     """
+    top = work_tree_top() or os.getcwd()
     absolute = os.path.normpath(os.path.join(os.getcwd(), path))
     try:
         relative = os.path.relpath(absolute, top)
@@ -114,7 +98,7 @@ def explain(
     branch: str | None = None,
     policy_ref: str | None = None,
 ) -> int:
-    policy = _load(policy_ref)
+    policy = read_policy(policy_ref)
     if agent is not None:
         agent = agent.lower()
         if agent not in policy.agents:
@@ -137,9 +121,8 @@ def explain(
             if name != owner.executor:
                 denied = True
                 print(f"  {name}: may not commit on {branch} (foreign-agent)")
-    top = work_tree_top() or os.getcwd()
     for path in paths:
-        lines, path_denied = explain_path(policy, repo_relative(path, top), agents)
+        lines, path_denied = explain_path(policy, repo_relative(path), agents)
         denied = denied or path_denied
         print("\n".join(lines))
     if agent and denied:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import gitcmd
+from agentowners import engine, git, gitcmd
 from agentowners.errors import EXIT_OK, UsageError
-from agentowners.policy import POLICY_FILE, load_policy
+from agentowners.policy import POLICY_FILE, Policy, load_policy
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +35,25 @@ def default_policy_path() -> str:
     return os.path.join(work_tree_top() or os.curdir, POLICY_FILE)
 
 
+def read_policy(policy_ref: str | None) -> Policy:
+    """The policy committed at `policy_ref`, or the work tree's when it is None."""
+    if policy_ref:
+        policy = engine.policy_at(policy_ref)
+        if policy is None:
+            if policy_ref != "HEAD":  # an unborn HEAD only means nothing is committed yet
+                git.resolve_commit(policy_ref)  # a revision that does not exist is named so
+            raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
+        return policy
+    path = default_policy_path()
+    try:
+        with open(path, "rb") as f:
+            return load_policy(f.read(), POLICY_FILE)
+    except FileNotFoundError:
+        raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
+    except OSError as exc:  # a directory in its place, no permission, ...
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def validate(file: str | None = None) -> int:
     path = file or default_policy_path()
     try:
@@ -42,10 +61,18 @@ def validate(file: str | None = None) -> int:
             raw = f.read()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    shown = file or POLICY_FILE
-    policy = load_policy(raw, shown)
-    print(
-        f"{shown}: valid ({len(policy.agents)} agent{'s' if len(policy.agents) != 1 else ''}, "
-        f"{len(policy.branches)} branch rule{'s' if len(policy.branches) != 1 else ''})"
-    )
+    return validate_policy(raw, file or POLICY_FILE)
+
+
+def validate_policy(raw: bytes, shown: str) -> int:
+    """Load a policy (PolicyError lists what is wrong) and say that it is valid."""
+    print(f"{shown}: {describe(load_policy(raw, shown))}")
     return EXIT_OK
+
+
+def describe(policy: Policy) -> str:
+    agents, rules = len(policy.agents), len(policy.branches)
+    return (
+        f"valid ({agents} agent{'s' if agents != 1 else ''}, "
+        f"{rules} branch rule{'s' if rules != 1 else ''})"
+    )

@@ -10,6 +10,7 @@ from agentowners import engine, git
 from agentowners.actor import environment_agent
 from agentowners.errors import EXIT_OK
 from agentowners.policy import HUMAN
+from agentowners.policy_source import no_policy_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +26,7 @@ def whoami(environ: Mapping[str, str]) -> int:
     git.repo_info()
     policy = engine.commit_time_policy()
     if policy is None:
-        print(engine.no_policy_line("at HEAD"))
+        print(no_policy_line("at HEAD"))
         return EXIT_OK
     running = environment_agent(policy, environ)
     branch = git.current_branch()

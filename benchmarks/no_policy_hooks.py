@@ -1,0 +1,61 @@
+"""How long each hook takes in a repository without a policy, beside `python -c pass`.
+
+    python benchmarks/no_policy_hooks.py [--runs N]
+
+Run it with the Python of an environment where agentowners is installed (a
+non-editable install measures what pre-commit's environment runs). Target
+(issue 5): every hook within 1.5x of a bare Python start; the hooks decide
+"is there a policy?" with one git call before importing the engine. Runs are
+interleaved and the minimum is reported, the least disturbed by other load.
+Run by hand; results go to benchmarks/README.md, not into a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+HOOKS = {
+    "check-agent-scope": [],
+    "add-agent-trailer": [".git/COMMIT_EDITMSG"],
+    "check-agent-trailer": [".git/COMMIT_EDITMSG"],
+    "check-agent-policy": [],
+}
+
+
+def make_repository(path: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    for args in (["init", "-q"], [*identity, "commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", *args], cwd=path, env=env, check=True)
+    Path(path, ".git", "COMMIT_EDITMSG").write_text("message\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30)
+    runs = parser.parse_args().runs
+    commands = {"python -c pass": [sys.executable, "-c", "pass"]}
+    commands.update({hook: [str(BIN / hook), *args] for hook, args in HOOKS.items()})
+    best = dict.fromkeys(commands, float("inf"))
+    with tempfile.TemporaryDirectory() as repo:
+        make_repository(repo)
+        for _ in range(runs):
+            for name, argv in commands.items():
+                start = time.perf_counter()
+                subprocess.run(argv, cwd=repo, stdout=subprocess.DEVNULL, check=True)
+                best[name] = min(best[name], time.perf_counter() - start)
+    floor = best["python -c pass"]
+    for name, seconds in best.items():
+        print(f"{name:<22} {seconds * 1000:7.1f} ms  {seconds / floor:4.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

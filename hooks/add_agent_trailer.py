@@ -1,0 +1,39 @@
+"""add-agent-trailer (prepare-commit-msg): add `Agent: <id>` and check the whole commit.
+
+git runs prepare-commit-msg even on `git commit --no-verify`, so this hook
+always runs the full check as well: it is the commit gate that flag cannot
+switch off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+
+from agentowners import policy_source
+from agentowners.cli import run_guarded
+from agentowners.errors import EXIT_OK
+
+
+def add_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
+    raw_policy = policy_source.commit_time_policy_or_say_none()
+    if raw_policy is None:
+        return EXIT_OK
+    from agentowners import staged  # the engine, imported only once a policy exists
+
+    return staged.prepare_message_hook(raw_policy, environ, message_file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="add-agent-trailer", description=__doc__)
+    parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
+    # git's other prepare-commit-msg arguments, when installed as a plain git hook.
+    parser.add_argument("source", nargs="?", help=argparse.SUPPRESS)
+    parser.add_argument("commit", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    return run_guarded(lambda: add_agent_trailer(args.message_file, os.environ))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

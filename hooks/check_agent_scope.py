@@ -1,0 +1,34 @@
+"""check-agent-scope (pre-commit): the staged change vs the running agent's scope and branch.
+
+The running agent is the environment's, else the branch's executor when
+humans may not commit there; a human's staged change is not scope-checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+
+from agentowners import policy_source
+from agentowners.cli import run_guarded
+from agentowners.errors import EXIT_OK
+
+
+def check_agent_scope(environ: Mapping[str, str]) -> int:
+    raw_policy = policy_source.commit_time_policy_or_say_none()
+    if raw_policy is None:
+        return EXIT_OK
+    from agentowners import staged  # the engine, imported only once a policy exists
+
+    return staged.scope_hook(raw_policy, environ)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="check-agent-scope", description=__doc__)
+    parser.parse_args(argv)
+    return run_guarded(lambda: check_agent_scope(os.environ))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""Where the policy in force is, and its raw bytes, from one git call.
+
+Hooks run on every commit, and most repositories that install them may not
+have a policy yet. This module answers "is there a policy?" importing only
+the git helper: no TOML parser, no pathspec, no engine (SPEC §2: a repository
+with no policy passes with one line saying so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from agentowners import gitcmd
+from agentowners.errors import GitError
+
+POLICY_FILE = ".agentowners.toml"
+
+
+class GitObject(NamedTuple):
+    oid: str
+    kind: str  # "commit", "tree", "blob" or "tag"
+    data: bytes
+
+
+class PolicySource(NamedTuple):
+    raw: bytes | None  # the policy file's bytes, None when there is none
+    where: str  # where it was looked for, for messages: "at HEAD", "in the index"
+
+
+def read_objects(specs: Sequence[str], cwd: str | None = None) -> list[GitObject | None]:
+    """Each object named by `specs` (`REV`, `REV:PATH`, `:PATH`), None when it does not exist.
+
+    One `git cat-file --batch` for all of them.
+    """
+    if any("\n" in spec for spec in specs):
+        raise GitError("an object name cannot contain a newline")
+    stdin = "".join(f"{spec}\n" for spec in specs).encode()
+    out = gitcmd.git("cat-file", "--batch", stdin=stdin, cwd=cwd)
+    found: list[GitObject | None] = []
+    for spec in specs:
+        header, _, out = out.partition(b"\n")
+        parts = header.split()
+        if len(parts) == 3 and parts[2].isdigit():
+            size = int(parts[2])
+            found.append(GitObject(parts[0].decode(), parts[1].decode(), out[:size]))
+            out = out[size + 1 :]  # the content is followed by a newline
+        elif header.endswith((b" missing", b" ambiguous")):
+            found.append(None)
+        else:
+            raise GitError(f"git cat-file printed an unexpected line for {spec!r}: {header!r}")
+    return found
+
+
+def policy_blob(obj: GitObject | None, spec: str) -> bytes | None:
+    """The bytes of a policy file object; a policy path that is no file is an error."""
+    if obj is None:
+        return None
+    if obj.kind != "blob":
+        raise GitError(f"{spec} is not a file")
+    return obj.data
+
+
+def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
+    """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
+    spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
+    (found,) = read_objects([spec], cwd)
+    if found is None:
+        confirm_absent(spec, cwd)
+    return policy_blob(found, spec)
+
+
+def confirm_absent(spec: str, cwd: str | None = None) -> None:
+    """Raise unless `REV:PATH`, which cat-file called missing, is really not in the tree.
+
+    cat-file says "missing" both when the tree has no such path and when the
+    path's object is gone (a corrupt or incomplete repository); only the first
+    may pass as "no policy". Costs a git call, so the commit-time hooks, which
+    decide "no policy" with one call, leave this to CI and pre-receive.
+    """
+    if gitcmd.run("rev-parse", "--verify", "--quiet", spec, cwd=cwd).code == 0:
+        raise GitError(
+            f"{spec} is in the tree but its object is missing: the repository is "
+            "corrupt or incomplete (run git fsck; fetch again)"
+        )
+
+
+def commit_time_policy() -> PolicySource:
+    """The policy commit-time hooks enforce: HEAD's, or the index's before a first commit.
+
+    Never the work tree's or the index's when HEAD exists: a change must not
+    bring the rules it is judged by (SPEC §5, "Which policy is in force").
+    """
+    at_head, in_index = f"HEAD:{POLICY_FILE}", f":{POLICY_FILE}"
+    head, head_policy, index_policy = read_objects(["HEAD", at_head, in_index])
+    if head is not None:
+        return PolicySource(policy_blob(head_policy, at_head), "at HEAD")
+    return PolicySource(policy_blob(index_policy, in_index), "in the index")
+
+
+def commit_time_policy_or_say_none() -> bytes | None:
+    """The commit-time policy's bytes; when there is none, say so (one line) and return None."""
+    source = commit_time_policy()
+    if source.raw is None:
+        print(no_policy_line(source.where))
+    return source.raw
+
+
+def no_policy_line(where: str) -> str:
+    """The one line a check prints when there is no policy (`where`: "at HEAD", …)."""
+    return f"agentowners: no {POLICY_FILE} {where}: nothing to check (run `agentowners init`)"

@@ -1,0 +1,301 @@
+"""What a push lands where, and the policy each landing is judged by (SPEC §5).
+
+Shared by the three push front ends: the `check-agent-push` hook under
+pre-commit, `agentowners pre-push` (git's own pre-push input, every ref) and
+`agentowners pre-receive` on the server. Given the ref updates of a push:
+
+* deleted refs are skipped (an all-zero id, SHA-1 or SHA-256 length);
+* only branches (`refs/heads/…`) are judged. Tags and other refs land no
+  commit on any branch, and a branch that later takes their commits checks
+  every commit it does not already have, so a tag cannot smuggle commits in;
+* the branch judged is the *destination* (the remote ref), never the local one;
+* an existing destination: the commits `new ^old` (after a force push, only
+  the new ones), with the policy as committed at `old`;
+* a new destination (or one whose old tip the pusher does not have): every
+  commit of `new` not reachable from the receiving side's default branch
+  (its HEAD), even commits it already has under another branch, with the
+  policy of the newest pushed commit the receiver already has, else of its
+  default branch;
+* `--policy-ref REV` replaces the policy's commit for every update.
+
+Planning needs git plumbing only (this module imports no engine), so that a
+push to a repository without any policy is answered before the engine loads.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, Protocol
+
+from agentowners import gitcmd, policy_source
+from agentowners.errors import EXIT_OK, GitError, UsageError
+
+# All-zero object ids of SHA-1 and SHA-256 repositories: "no commit" in hook input.
+NO_COMMIT = "0" * 40
+ZERO_IDS = frozenset({NO_COMMIT, "0" * 64})
+BRANCH_PREFIX = "refs/heads/"
+
+
+def is_zero(oid: str) -> bool:
+    return oid in ZERO_IDS
+
+
+class RefUpdate(NamedTuple):
+    new: str  # the pushed commit (all zeros: the ref is deleted)
+    remote_ref: str  # the destination ref on the receiving side
+    old: str | None  # its current commit there (all zeros: new ref; None: unknown)
+
+
+class PushCheck(NamedTuple):
+    branch: str  # the destination branch, without refs/heads/
+    revisions: tuple[str, ...]  # `git log` arguments listing the commits to judge
+    policy_rev: str | None  # the commit whose policy judges them; None: there is none
+
+
+class Receiver(Protocol):
+    """The side that receives the push, as far as this repository can tell."""
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        """`git log` arguments naming commits the receiver already has."""
+
+    @property
+    def default_tip(self) -> str | None:
+        """The commit of the receiver's default branch (HEAD), when this repository has it."""
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _existing(oids: Iterable[str]) -> set[str]:
+    """Those of `oids` that name commits in this repository (one git call)."""
+    wanted = sorted({oid for oid in oids if oid and not is_zero(oid)})
+    if not wanted:
+        return set()
+    found = policy_source.read_objects(wanted)
+    return {oid for oid, obj in zip(wanted, found) if obj is not None and obj.kind == "commit"}
+
+
+def _newest_known(new: str, receiver: Receiver, also_known: Sequence[str]) -> str | None:
+    """The newest commit of `new`'s history that the receiver already has.
+
+    `new` itself when the receiver has it; else the newest boundary commit
+    between the pushed commits and what the receiver has; else (the whole
+    history is new to it) its default branch's tip.
+    """
+    out = gitcmd.git(
+        "log", "--boundary", "--format=%m %H %ct", new, "--not", *receiver.known, *also_known, "--"
+    )
+    lines = _decode(out).splitlines()
+    if not lines:
+        return new
+    boundary = [line.split() for line in lines if line.startswith("-")]
+    if not boundary:
+        return receiver.default_tip
+    # Newest by committer date; on a tie, the one git lists first.
+    return max(boundary, key=lambda fields: int(fields[2]))[1]
+
+
+def plan(
+    updates: Sequence[RefUpdate], receiver: Receiver, *, policy_ref: str | None = None
+) -> list[PushCheck]:
+    """One check per branch update: the commits to judge, the branch, the policy's commit."""
+    branch_updates = [
+        update
+        for update in updates
+        if not is_zero(update.new) and update.remote_ref.startswith(BRANCH_PREFIX)
+    ]
+    have = _existing(update.old or "" for update in branch_updates)
+    known_olds = sorted(have)
+    checks = []
+    for update in branch_updates:
+        branch = update.remote_ref[len(BRANCH_PREFIX) :]
+        if update.old in have:
+            revisions: tuple[str, ...] = (update.new, f"^{update.old}")
+            policy_rev: str | None = update.old
+        else:
+            tip = receiver.default_tip
+            revisions = (update.new, f"^{tip}") if tip else (update.new,)
+            policy_rev = _newest_known(update.new, receiver, known_olds)
+        checks.append(PushCheck(branch, revisions, policy_ref or policy_rev))
+    return checks
+
+
+def read_policies(checks: Sequence[PushCheck]) -> dict[str, bytes | None]:
+    """The policy file at each check's commit (one git call); a missing commit is an error."""
+    revs = sorted({check.policy_rev for check in checks if check.policy_rev})
+    specs = [spec for rev in revs for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}")]
+    found = policy_source.read_objects(specs)
+    policies: dict[str, bytes | None] = {}
+    for index, rev in enumerate(revs):
+        commit, policy = found[2 * index], found[2 * index + 1]
+        if commit is None:
+            raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
+        spec = f"{rev}:{policy_source.POLICY_FILE}"
+        if policy is None:
+            policy_source.confirm_absent(spec)
+        policies[rev] = policy_source.policy_blob(policy, spec)
+    return policies
+
+
+def check(
+    updates: Sequence[RefUpdate],
+    receiver: Receiver,
+    *,
+    policy_ref: str | None = None,
+    fmt: str = "text",
+) -> int:
+    """Plan, read the policies, and (only when there is one) judge with the engine."""
+    checks = plan(updates, receiver, policy_ref=policy_ref)
+    if not checks:
+        print("agentowners: the push updates no branch (only deletions or tags): nothing to check")
+        return EXIT_OK
+    policies = read_policies(checks)
+    if not any(policies.values()):
+        where = f"at {policy_ref}" if policy_ref else "in the commits the receiver has"
+        print(policy_source.no_policy_line(where))
+        return EXIT_OK
+    from agentowners import engine  # the engine, imported only once a policy exists
+
+    return engine.print_outcome(engine.check_push(checks, policies), fmt=fmt)
+
+
+# --- the receiving side, as each front end sees it ----------------------------
+
+
+class ThisRepository:
+    """pre-receive: the repository receiving the push; its refs are not updated yet.
+
+    Inside a pre-receive hook the pushed objects sit in a quarantine directory
+    that git names in GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES;
+    every git call inherits that environment and so sees them.
+    """
+
+    known = ("--all",)
+
+    @functools.cached_property
+    def default_tip(self) -> str | None:
+        result = gitcmd.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        return _decode(result.out).strip() if result.code == 0 else None
+
+
+class PushRemote:
+    """pre-push: a remote (a name, or a URL) as the pushing repository knows it.
+
+    What it has: its remote-tracking branches. Its default branch: the
+    `refs/remotes/<remote>/HEAD` that clone and `git remote set-head` write,
+    else asked with `git ls-remote --symref` (never the local branch).
+    """
+
+    def __init__(self, remote: str) -> None:
+        self.remote = remote
+        self.known = (f"--remotes={remote}",)
+
+    def _tracking(self, ref: str) -> str | None:
+        """The remote-tracking ref's commit for the remote's `ref` (`refs/heads/X` or HEAD)."""
+        name = ref[len(BRANCH_PREFIX) :] if ref.startswith(BRANCH_PREFIX) else ref
+        obj = policy_source.read_objects([f"refs/remotes/{self.remote}/{name}"])[0]
+        return obj.oid if obj is not None and obj.kind == "commit" else None
+
+    def ask(self, *patterns: str) -> tuple[dict[str, str], dict[str, str]]:
+        """({ref: commit}, {symbolic ref: target}) as the remote itself advertises them."""
+        out = gitcmd.git("ls-remote", "--symref", "--", self.remote, *patterns)
+        refs: dict[str, str] = {}
+        symrefs: dict[str, str] = {}
+        for line in _decode(out).splitlines():
+            value, _, ref = line.partition("\t")
+            if value.startswith("ref: "):
+                symrefs[ref] = value[len("ref: ") :]
+            else:
+                refs[ref] = value
+        return refs, symrefs
+
+    @functools.cached_property
+    def default_tip(self) -> str | None:
+        tip = self._tracking("HEAD")
+        if tip is not None:
+            return tip
+        refs, symrefs = self.ask("HEAD")
+        advertised = refs.get("HEAD")
+        if advertised and _existing([advertised]):
+            return advertised
+        target = symrefs.get("HEAD")
+        # Not fetched lately: the remote-tracking copy of its default branch is
+        # older, so judging from it checks more commits, never fewer.
+        return self._tracking(target) if target else None
+
+    def old_tip(self, remote_ref: str, pushed_from: str | None) -> str:
+        """The commit `remote_ref` has on the remote (all zeros when it has none).
+
+        `pushed_from` is pre-commit's PRE_COMMIT_FROM_REF: the remote's old tip
+        when it exists here, but for a new branch the parent of the first
+        commit the remote lacks. It is taken as the old tip only when the
+        remote-tracking branch agrees; otherwise the remote is asked.
+        """
+        if pushed_from and self._tracking(remote_ref) == pushed_from:
+            return pushed_from
+        refs, _ = self.ask(remote_ref)
+        return refs.get(remote_ref, NO_COMMIT)
+
+
+# --- reading each front end's input --------------------------------------------
+
+
+# The fields of each hook's input lines (githooks(5)), the update's own names.
+_HOOK_FIELDS = {
+    "pre-push": ("local_ref", "new", "remote_ref", "old"),
+    "pre-receive": ("old", "new", "remote_ref"),
+}
+
+
+def read_updates(lines: Iterable[str], hook: str) -> list[RefUpdate]:
+    """The ref updates of git's `pre-push` or `pre-receive` input, one per line."""
+    names = _HOOK_FIELDS[hook]
+    updates = []
+    for line in lines:
+        if not line.strip():
+            continue
+        # Only a pre-push local ref (a revision as typed) may hold blanks: it comes first.
+        fields = dict(zip(names, line.rsplit(maxsplit=len(names) - 1)))
+        if len(fields) != len(names):
+            raise UsageError(
+                f"unexpected {hook} input line {line.strip()!r}: is this git's {hook} hook?"
+            )
+        updates.append(RefUpdate(fields["new"], fields["remote_ref"], fields["old"]))
+    return updates
+
+
+def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote]:
+    """The one ref update pre-commit hands a pre-push hook, from its environment.
+
+    pre-commit exports PRE_COMMIT_REMOTE_NAME, _REMOTE_BRANCH (the destination
+    ref) and _LOCAL_BRANCH, and PRE_COMMIT_FROM_REF / _TO_REF except when a
+    new branch's history reaches a root commit (pre_commit/commands/hook_impl.py
+    `_pre_push_ns`); then the pushed commit is the local ref's.
+    """
+    remote = environ.get("PRE_COMMIT_REMOTE_NAME")
+    remote_ref = environ.get("PRE_COMMIT_REMOTE_BRANCH")
+    local_ref = environ.get("PRE_COMMIT_LOCAL_BRANCH")
+    if not (remote and remote_ref and local_ref):
+        raise UsageError(
+            "check-agent-push checks a push: install it with `pre-commit install -t pre-push` "
+            "and it runs on git push. To check commits in CI use "
+            "`agentowners check-range BASE..HEAD --branch NAME`."
+        )
+    # The pushed commit is the local ref's: pre-commit exports the ref names
+    # on every push, but PRE_COMMIT_TO_REF not always, so a value inherited
+    # from the pusher's own environment must not choose what is checked.
+    obj = policy_source.read_objects([local_ref])[0]
+    if obj is None:
+        raise GitError(f"cannot find the pushed commit {local_ref!r}")
+    new = obj.oid
+    if environ.get("PRE_COMMIT_TO_REF", new) != new:
+        raise UsageError(
+            f"PRE_COMMIT_TO_REF is not the commit of {local_ref}: this is no push pre-commit "
+            "started; nothing was allowed"
+        )
+    receiver = PushRemote(remote)
+    old = receiver.old_tip(remote_ref, environ.get("PRE_COMMIT_FROM_REF"))
+    return RefUpdate(new, remote_ref, old), receiver

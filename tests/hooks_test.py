@@ -1,0 +1,112 @@
+"""The hook entry points: fast when there is no policy, fail closed otherwise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from agentowners import policy_source
+from agentowners.errors import GitError
+from agentowners_hooks import check_agent_policy, check_agent_push
+from tests.gitrepo import POLICY, GitRepo
+
+# Importing any of these before the policy is known to exist costs a multiple
+# of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast).
+HEAVY = ("agentowners.engine", "agentowners.policy", "tomllib", "pathspec", "git")
+PROBE = """\
+import sys
+from agentowners_hooks.{module} import main
+code = main({argv!r})
+heavy = [name for name in {heavy!r} if name in sys.modules]
+print("exit", code, "heavy", heavy)
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "argv"),
+    [
+        ("check_agent_scope", []),
+        ("add_agent_trailer", [".git/COMMIT_EDITMSG"]),
+        ("check_agent_trailer", [".git/COMMIT_EDITMSG"]),
+        ("check_agent_policy", []),
+    ],
+)
+def test_without_a_policy_a_hook_imports_nothing_heavy(
+    repo: GitRepo, module: str, argv: list[str]
+) -> None:
+    repo.commit("readme", "README.md")
+    repo.write(".git/COMMIT_EDITMSG", "message\n")
+    probe = PROBE.format(module=module, argv=argv, heavy=HEAVY)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True
+    )
+    assert "agentowners: no .agentowners.toml" in result.stdout
+    assert result.stdout.splitlines()[-1] == "exit 0 heavy []"
+
+
+def test_with_a_policy_the_engine_is_loaded(repo: GitRepo) -> None:
+    repo.init_policy()
+    probe = PROBE.format(module="check_agent_scope", argv=[], heavy=HEAVY)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True
+    )
+    assert "heavy []" not in result.stdout
+
+
+def test_check_agent_policy_validates_the_staged_copy(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".agentowners.toml", POLICY)
+    repo.git("add", "-A")
+    repo.write(".agentowners.toml", "version = 2\n")  # the work tree's copy is not committed
+    assert check_agent_policy.main([]) == 0
+    assert capsys.readouterr().out == ".agentowners.toml: valid (2 agents, 3 branch rules)\n"
+    repo.git("add", "-A")
+    assert check_agent_policy.main([]) == 2
+    assert ".agentowners.toml:1: version must be 1 (got 2)" in capsys.readouterr().err
+
+
+def test_check_agent_push_outside_a_push_fails_closed(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.init_policy()
+    assert check_agent_push.main([]) == 2
+    assert "install it with `pre-commit install -t pre-push`" in capsys.readouterr().err
+
+
+def test_a_policy_path_that_is_not_a_file_is_an_error(repo: GitRepo) -> None:
+    repo.commit("odd", ".agentowners.toml/inner")
+    with pytest.raises(GitError, match=r"HEAD:\.agentowners\.toml is not a file"):
+        policy_source.commit_time_policy()
+
+
+def test_objects_are_read_in_one_call(repo: GitRepo) -> None:
+    repo.init_policy()
+    head, policy, missing = policy_source.read_objects(
+        ["HEAD", "HEAD:.agentowners.toml", "HEAD:nothing"]
+    )
+    assert head is not None
+    assert head.kind == "commit"
+    assert policy is not None
+    assert policy.data == POLICY.encode()
+    assert missing is None
+
+
+def test_check_agent_push_does_not_take_the_commit_from_the_environment(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.init_policy()
+    first = repo.out("rev-parse", "HEAD")
+    repo.commit("parser\n\nAgent: codex", "src/parser.py")
+    for name, value in {
+        "PRE_COMMIT_REMOTE_NAME": "origin",
+        "PRE_COMMIT_REMOTE_URL": "/nowhere",
+        "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_TO_REF": first,  # a harmless commit, set by the pusher itself
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert check_agent_push.main([]) == 2
+    assert "PRE_COMMIT_TO_REF is not the commit of refs/heads/main" in capsys.readouterr().err

@@ -1,0 +1,291 @@
+"""Commit-time checks through real `git commit`, with the hooks installed as plain git hooks."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import POLICY, GitRepo, install_native_hooks
+
+CODEX = {"CODEX_SANDBOX": "seatbelt"}
+CLAUDE = {"CLAUDECODE": "1"}
+
+
+@pytest.fixture
+def hooked(repo: GitRepo) -> GitRepo:
+    """The standard policy committed on main by a human, then the hooks installed."""
+    repo.commit("readme", "README.md", "docs/guide.md", ".github/ci.yml", "src/app.py")
+    repo.init_policy()
+    install_native_hooks(repo)
+    return repo
+
+
+def attempt(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> tuple[bool, str]:
+    """Run a git command that commits; (whether HEAD moved, everything it printed)."""
+    before = repo.git("rev-parse", "--verify", "-q", "HEAD", check=False).stdout
+    result = repo.git(*args, env=env, check=False)
+    after = repo.git("rev-parse", "--verify", "-q", "HEAD", check=False).stdout
+    moved = before != after
+    assert moved == (result.returncode == 0), result.stdout + result.stderr
+    return moved, result.stdout + result.stderr
+
+
+def stage(repo: GitRepo, *paths: str, branch: str | None = None) -> None:
+    """On a new `branch` (if given), write and stage `paths`."""
+    if branch:
+        repo.git("switch", "-qc", branch)
+    for path in paths:
+        repo.write(path)
+    repo.git("add", "-A")
+
+
+def last_trailers(repo: GitRepo) -> str:
+    return repo.out("log", "-1", "--format=%(trailers:key=Agent,valueonly)")
+
+
+def test_in_scope_agent_commit_passes_and_gets_the_trailer(hooked: GitRepo) -> None:
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    moved, output = attempt(hooked, "commit", "-m", "parser", env=CODEX)
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+
+
+def test_no_verify_does_not_skip_the_prepare_commit_msg_gate(hooked: GitRepo) -> None:
+    stage(hooked, "docs/new.md", branch="codex/parser")
+    moved, output = attempt(hooked, "commit", "--no-verify", "-m", "docs", env=CODEX)
+    assert not moved
+    assert "staged: out-of-scope: agent codex on branch codex/parser\n    docs/new.md" in output
+
+
+@pytest.mark.parametrize(
+    ("change", "offending"),
+    [
+        (["rm", "-q", "docs/guide.md"], "docs/guide.md"),
+        (["mv", "docs/guide.md", "src/guide.md"], "docs/guide.md"),
+    ],
+    ids=["deletion", "rename-out-of-scope-source"],
+)
+def test_staged_deletions_and_both_sides_of_renames_are_judged(
+    hooked: GitRepo, change: list[str], offending: str
+) -> None:
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.git(*change)
+    moved, output = attempt(hooked, "commit", "-m", "move", env=CODEX)
+    assert not moved
+    assert f"out-of-scope: agent codex on branch codex/parser\n    {offending}\n" in output
+
+
+def test_first_commit_is_judged_against_the_empty_tree_with_the_index_policy(
+    repo: GitRepo,
+) -> None:
+    install_native_hooks(repo)
+    repo.git("switch", "-qc", "codex/init")
+    repo.write(".agentowners.toml", POLICY)
+    stage(repo, "src/app.py")
+    moved, output = attempt(repo, "commit", "-m", "init", env=CODEX)
+    assert not moved
+    assert "protected-path: agent codex on branch codex/init\n    .agentowners.toml" in output
+
+
+def test_a_human_first_commit_of_the_policy_passes(repo: GitRepo) -> None:
+    install_native_hooks(repo)
+    repo.write(".agentowners.toml", POLICY)
+    repo.git("add", "-A")
+    moved, output = attempt(repo, "commit", "-m", "policy")
+    assert moved, output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["commit", "--amend", "--no-edit"],
+        ["commit", "--amend", "-m", "docs and ci"],
+        ["commit", "--am", "--no-edit"],
+        ["-c", "alias.fixup-last=commit --amend", "fixup-last", "--no-edit"],
+    ],
+    ids=["amend", "amend-with-message", "abbreviated", "alias"],
+)
+def test_an_amend_is_judged_on_the_whole_amended_commit(
+    hooked: GitRepo, command: list[str]
+) -> None:
+    stage(hooked, ".github/release.yml", branch="claude/docs")
+    assert attempt(hooked, "commit", "-m", "release workflow")[0]  # a human may
+    stage(hooked, "docs/release.md")
+    moved, output = attempt(hooked, *command, env=CLAUDE)
+    assert not moved
+    assert "protected-path: agent claude-code on branch claude/docs\n    .github/release.yml" in (
+        output
+    )
+
+
+def test_reusing_a_message_is_no_amend(hooked: GitRepo) -> None:
+    stage(hooked, ".github/release.yml", branch="claude/docs")
+    assert attempt(hooked, "commit", "-m", "release workflow")[0]
+    stage(hooked, "docs/release.md")
+    moved, output = attempt(hooked, "commit", "-C", "HEAD", env=CLAUDE)
+    assert moved, output
+    assert last_trailers(hooked) == "claude-code"
+
+
+def test_a_merge_is_judged_on_its_own_edits_only(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "claude/docs")
+    hooked.git("switch", "-q", "main")
+    hooked.commit("human work", "src/engine.py", ".github/deploy.yml")
+    hooked.git("switch", "-q", "claude/docs")
+    moved, output = attempt(hooked, "merge", "--no-ff", "-m", "merge main", "main", env=CLAUDE)
+    assert moved, output
+    assert last_trailers(hooked) == "claude-code"
+
+
+def test_an_evil_merge_is_refused_for_the_paths_it_adds(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "claude/docs")
+    hooked.git("switch", "-q", "main")
+    hooked.commit("human work", "src/engine.py")
+    hooked.git("switch", "-q", "claude/docs")
+    hooked.git("merge", "--no-ff", "--no-commit", "main")
+    stage(hooked, "src/smuggled.py")
+    moved, output = attempt(hooked, "commit", "--no-edit", env=CLAUDE)
+    assert not moved
+    assert "out-of-scope: agent claude-code on branch claude/docs\n    src/smuggled.py\n  " in (
+        output
+    )
+    assert "src/engine.py" not in output
+
+
+@pytest.mark.parametrize(
+    "command", [["commit", "-a", "-m", "docs"], ["commit", "-m", "docs", "--", "docs/guide.md"]]
+)
+def test_commit_all_and_commit_paths_judge_gits_own_index(
+    hooked: GitRepo, command: list[str]
+) -> None:
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.write("docs/guide.md", "rewritten\n")
+    moved, output = attempt(hooked, *command, env=CODEX)
+    assert not moved
+    assert "out-of-scope: agent codex on branch codex/parser\n    docs/guide.md" in output
+
+
+def test_a_linked_worktree_runs_the_same_checks(hooked: GitRepo, tmp_path: Path) -> None:
+    hooked.git("worktree", "add", "-q", "-b", "codex/wt", str(tmp_path / "wt"))
+    worktree = GitRepo(tmp_path / "wt")
+    stage(worktree, "docs/new.md")
+    moved, output = attempt(worktree, "commit", "-m", "docs", env=CODEX)
+    assert not moved
+    assert "out-of-scope: agent codex on branch codex/wt" in output
+    worktree.git("rm", "-q", "--cached", "docs/new.md")
+    worktree.write("src/new.py")
+    worktree.git("add", "src/new.py")
+    assert attempt(worktree, "commit", "-m", "code", env=CODEX)[0]
+
+
+def test_a_detached_head_is_judged_without_a_branch(hooked: GitRepo) -> None:
+    hooked.git("switch", "-q", "--detach")
+    stage(hooked, "src/new.py")
+    moved, output = attempt(hooked, "commit", "-m", "code", env=CODEX)
+    assert moved, output  # lands on no branch; pushing it is checked against its destination
+    stage(hooked, "docs/new.md")
+    moved, output = attempt(hooked, "commit", "-m", "docs", env=CODEX)
+    assert not moved
+    assert "out-of-scope: agent codex on branch (detached HEAD)" in output
+
+
+def test_during_a_rebase_the_branch_being_rebased_decides(hooked: GitRepo) -> None:
+    hooked.commit("human", "src/more.py")
+    editor = {"GIT_SEQUENCE_EDITOR": "sed -i -e 's/^pick/edit/'"}
+    hooked.git("rebase", "-q", "-i", "HEAD~1", env=editor)
+    assert hooked.git("symbolic-ref", "-q", "HEAD", check=False).returncode != 0  # detached
+    stage(hooked, "src/extra.py")
+    moved, output = attempt(hooked, "commit", "-m", "extra", env=CODEX)
+    assert not moved
+    assert "foreign-agent: agent codex on branch main" in output
+    hooked.git("rebase", "--abort")
+
+
+def test_a_human_on_an_agent_only_branch_is_held_to_the_executor(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.write(".github/ci.yml", "changed\n")
+    hooked.git("add", "-A")
+    moved, output = attempt(hooked, "commit", "-m", "ci")
+    assert not moved
+    assert "protected-path: agent codex on branch codex/parser" in output
+    hooked.git("reset", "-q", "--hard")
+    stage(hooked, "src/parser.py")
+    moved, output = attempt(hooked, "commit", "-m", "parser")
+    assert not moved
+    assert "human-not-allowed: agent human on branch codex/parser" in output
+
+
+def test_the_message_is_judged_only_once_final(hooked: GitRepo, tmp_path: Path) -> None:
+    """With an editor still to open, prepare-commit-msg leaves the message to commit-msg."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "parser\\n\\nAgent: codex\\n" > "$1"\n')
+    editor.chmod(0o755)
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    moved, output = attempt(hooked, "commit", env={"GIT_EDITOR": str(editor)})
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+
+
+def test_the_policy_comes_from_head_not_from_the_change(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.write(".agentowners.toml", POLICY.replace('"src/**", "tests/**"', '"**"'))
+    stage(hooked, "docs/new.md")
+    moved, output = attempt(hooked, "commit", "-m", "widen", env=CODEX)
+    assert not moved
+    assert "protected-path: agent codex on branch codex/parser\n    .agentowners.toml" in output
+    assert "out-of-scope: agent codex on branch codex/parser\n    docs/new.md" in output
+
+
+def test_another_agents_trailer_is_kept_and_refused(hooked: GitRepo) -> None:
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    moved, output = attempt(
+        hooked, "commit", "-m", "parser\n\nAgent: claude-code", "--no-verify", env=CODEX
+    )
+    assert not moved
+    assert "foreign-agent: agent codex on branch codex/parser" in output
+    message = (hooked.path / ".git" / "COMMIT_EDITMSG").read_text()
+    assert "Agent: claude-code" in message
+    assert "Agent: codex" not in message
+
+
+def test_without_a_policy_the_hooks_pass_with_one_line(repo: GitRepo) -> None:
+    repo.commit("readme", "README.md")
+    install_native_hooks(repo)
+    stage(repo, "docs/new.md")
+    moved, output = attempt(repo, "commit", "-m", "docs", env=CODEX)
+    assert moved
+    assert "agentowners: no .agentowners.toml at HEAD: nothing to check" in output
+
+
+def test_a_bad_policy_at_head_refuses_every_commit(repo: GitRepo) -> None:
+    repo.init_policy(POLICY.replace("version = 1", "version = 2"))
+    install_native_hooks(repo)
+    stage(repo, "README.md")
+    moved, output = attempt(repo, "commit", "-m", "readme")
+    assert not moved
+    assert ".agentowners.toml:1: version must be 1 (got 2)" in output
+
+
+def test_an_agent_cannot_pass_as_human_by_environment(hooked: GitRepo) -> None:
+    stage(hooked, "docs/new.md")
+    moved, output = attempt(
+        hooked, "commit", "-m", "docs", env={**CODEX, "AGENTOWNERS_AGENT": "human"}
+    )
+    assert not moved
+    assert "foreign-agent: agent codex on branch main" in output
+
+
+def test_git_runs_the_hooks_from_a_subdirectory(hooked: GitRepo) -> None:
+    stage(hooked, "docs/new.md", branch="codex/parser")
+    result = subprocess.run(
+        ["git", "commit", "-m", "docs"],
+        cwd=hooked.path / "docs",
+        env={**dict(__import__("os").environ), **CODEX},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "out-of-scope: agent codex on branch codex/parser\n    docs/new.md" in result.stderr
