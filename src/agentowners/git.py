@@ -175,9 +175,12 @@ def add_trailer(message_file: str, key: str, value: str) -> None:
         message = f.read()
         if message and not message.endswith(b"\n"):
             f.write(b"\n")
+    # `--no-divider`: without it git puts the trailer above a `---` line, where
+    # `%(trailers)` and so every later check would not find it.
     gitcmd.git(
         "interpret-trailers",
         "--in-place",
+        "--no-divider",
         "--if-exists",
         "doNothing",
         "--trailer",
