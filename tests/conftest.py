@@ -9,9 +9,29 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from agentowners import startcache
+from tests import bighistory
 from tests.gitrepo import GitRepo
+
+# Property tests run on a shared 2-core CI machine: the default profile keeps
+# the whole suite fast; HYPOTHESIS_PROFILE=thorough explores far more locally.
+# The example database has an absolute path because tests change directory
+# into throwaway repositories, which must not get a .hypothesis folder.
+_DATABASE = DirectoryBasedExampleDatabase(
+    str(Path(__file__).resolve().parent.parent / ".hypothesis" / "examples")
+)
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    database=_DATABASE,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,3 +96,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     monkeypatch.chdir(path)
     return GitRepo(path)
+
+
+@pytest.fixture(scope="session")
+def big_history(tmp_path_factory: pytest.TempPathFactory) -> bighistory.BigHistory:
+    """100,000 codex commits on one branch, one of them out of scope (read-only: shared)."""
+    return bighistory.build(
+        tmp_path_factory.mktemp("big") / "repo", commits=100_000, offender_at=54_321
+    )

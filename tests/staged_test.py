@@ -52,6 +52,14 @@ def test_in_scope_agent_commit_passes_and_gets_the_trailer(hooked: GitRepo) -> N
     assert last_trailers(hooked) == "codex"
 
 
+def test_the_trailer_goes_where_git_log_reads_it_past_a_divider(hooked: GitRepo) -> None:
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    message = "parser\n\nbody\n---\nnotes below a divider"
+    moved, output = attempt(hooked, "commit", "-m", message, env=CODEX)
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+
+
 def test_no_verify_does_not_skip_the_prepare_commit_msg_gate(hooked: GitRepo) -> None:
     stage(hooked, "docs/new.md", branch="codex/parser")
     moved, output = attempt(hooked, "commit", "--no-verify", "-m", "docs", env=CODEX)

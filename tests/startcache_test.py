@@ -104,3 +104,9 @@ def test_invalid_patterns_fail_every_time() -> None:
     with pytest.raises(ValueError, match="Invalid git pattern"):
         startcache.pattern_regexes(["trailing\\"])
     assert startcache.pattern_regexes(["ok/**"]) == [("^ok/", True)]
+
+
+def test_more_patterns_than_the_cache_keeps() -> None:
+    many = [f"dir{n}/**" for n in range(3000)]
+    assert startcache.pattern_regexes(many)[-1] == ("^dir2999/", True)
+    assert startcache.pattern_regexes(many)[0] == ("^dir0/", True)

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pre-push": ("agentowners.commands.pre_push", "git pre-push hook: check every ref pushed"),
     "pre-receive": ("agentowners.commands.pre_receive", "server-side pre-receive hook"),
     "doctor": ("agentowners.commands.doctor", "say whether each hook stage would really run here"),
+    "demo": ("agentowners.commands.demo", "play the whole story in a throwaway repository"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -83,6 +84,11 @@ def checkout(cwd: str) -> Checkout | None:
     return Checkout(top, (git_dir, common_dir), head, branch or rebased_branch(git_dir))
 
 
+def is_branch_name(name: str) -> bool:
+    """Whether git accepts `name` as a branch name (no `..`, `*`, control characters...)."""
+    return gitcmd.run("check-ref-format", "--branch", name).code == 0
+
+
 def resolve_commit(rev: str) -> str:
     """The full id of a commit, or GitError naming the revision."""
     if not rev or rev.startswith("-") or "\n" in rev:
@@ -105,14 +111,35 @@ def ident(kind: str) -> tuple[str, str]:
     return name, rest.partition(">")[0]
 
 
+_LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t\r\f\v]*\n)+")
+
+
+def trailer_value(raw: str) -> str:
+    """A trailer value with its whitespace normalised.
+
+    An unfolded value keeps the CR of a CRLF line in a commit made with
+    `--cleanup=verbatim` and loses it otherwise; both must read the same.
+    """
+    return " ".join(raw.split())
+
+
 def message_trailers(message: bytes) -> list[tuple[str, str]]:
-    """(key, value) trailers of a message, parsed by git itself (comments ignored)."""
-    out = decode(gitcmd.git("interpret-trailers", "--parse", stdin=message))
+    """(key, value) trailers of a message, parsed by git itself (comments ignored).
+
+    `--no-divider`: a `---` line is part of a commit message, and git reads a
+    commit's trailers (`%(trailers)`, which `history` and so CI use) without
+    stopping there; stopping would judge a commit by other trailers at commit
+    time than in CI.
+    """
+    # git skips blank lines before the subject when it reads a commit (and the
+    # message cleanup drops them): the first text is the subject, never trailers.
+    message = _LEADING_BLANK_LINES.sub(b"", message)
+    out = decode(gitcmd.git("interpret-trailers", "--parse", "--no-divider", stdin=message))
     pairs = []
-    for line in out.splitlines():
+    for line in out.split("\n"):  # not splitlines(): a CR in an unfolded value is no line end
         key, sep, value = line.partition(":")
         if sep:
-            pairs.append((key.strip(), value.strip()))
+            pairs.append((key.strip(), trailer_value(value)))
     return pairs
 
 
@@ -148,9 +175,12 @@ def add_trailer(message_file: str, key: str, value: str) -> None:
         message = f.read()
         if message and not message.endswith(b"\n"):
             f.write(b"\n")
+    # `--no-divider`: without it git puts the trailer above a `---` line, where
+    # `%(trailers)` and so every later check would not find it.
     gitcmd.git(
         "interpret-trailers",
         "--in-place",
+        "--no-divider",
         "--if-exists",
         "doNothing",
         "--trailer",
@@ -250,6 +280,16 @@ def first_parent_line(revisions: Sequence[str]) -> set[str]:
 
 def empty_tree() -> str:
     return decode(gitcmd.git("hash-object", "-t", "tree", "--stdin", stdin=b"")).strip()
+
+
+def shallow_commits() -> frozenset[str]:
+    """Commits whose parents this (shallow) clone lacks; git lists them in `shallow`."""
+    path = decode(gitcmd.git("rev-parse", "--git-path", "shallow")).strip()
+    try:
+        with open(path, encoding="ascii") as f:
+            return frozenset(line.strip() for line in f if line.strip())
+    except FileNotFoundError:
+        return frozenset()
 
 
 def head() -> str | None:

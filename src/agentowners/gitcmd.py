@@ -27,11 +27,16 @@ class Result(NamedTuple):
 
 
 def _describe(args: Sequence[str], result: Result) -> str:
+    """One line: the git command and what went wrong (its `fatal:` line when it has one).
+
+    Not the whole argv: a `git log` format string buries the reason.
+    """
     detail = (
         result.err.decode(errors="replace").strip() or result.out.decode(errors="replace").strip()
     )
-    first = detail.splitlines()[0] if detail else f"exit code {result.code}"
-    return f"git {' '.join(args)}: {first}"
+    lines = detail.splitlines()
+    said = next((line for line in lines if line.startswith("fatal:")), None)
+    return f"git {args[0]} failed: {said or (lines[0] if lines else f'exit code {result.code}')}"
 
 
 def run(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from agentowners import gitcmd
+from agentowners import git, gitcmd
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.git import DIFF_ARGS, decode, numstat_entry
+from agentowners.git import DIFF_ARGS, decode, numstat_entry, trailer_value
 
 
 class Commit(NamedTuple):
@@ -54,7 +54,7 @@ _TRAILER_SEPARATOR = "\x1f"
 def _split_trailers(values: str) -> tuple[str, ...]:
     if not values:
         return ()
-    return tuple(value for value in map(str.strip, values.split(_TRAILER_SEPARATOR)) if value)
+    return tuple(value for value in map(trailer_value, values.split(_TRAILER_SEPARATOR)) if value)
 
 
 def _unreadable() -> GitError:
@@ -134,8 +134,22 @@ def commits(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Ite
     One git process for the whole range, read as it runs. Merges are shown as
     combined diffs (`-c`), which list exactly the paths that differ from every
     parent: the merge's own edits and conflict resolutions, not the history it
-    brings in.
+    brings in. A commit whose parents a shallow clone lacks fails closed (GitError).
     """
+    for commit in _logged(revisions, trailer=trailer, count_lines=count_lines):
+        # git shows such a commit without parents, so its diff would be its
+        # whole tree: every file "changed". Only a parentless commit can be one.
+        if not commit.parents and commit.sha in git.shallow_commits():
+            raise GitError(
+                f"commit {commit.short} is where this shallow clone's history is cut: its "
+                "parents are missing, so what it changed cannot be known. Fetch more history "
+                "(git fetch --deepen=100, or --unshallow; in GitHub Actions: actions/checkout "
+                "with fetch-depth: 0) and run again."
+            )
+        yield commit
+
+
+def _logged(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Iterator[Commit]:
     args = ["log", "--root", "-c", *DIFF_ARGS, f"--format={_format(trailer)}"]
     if count_lines:
         args.append("--numstat")

@@ -18,6 +18,10 @@ class Decision(NamedTuple):
 # recognised here is still matched exactly, only without the shortcuts.
 _ANY_DEPTH = "^(?:.+/)?"  # a pattern with no inner "/": it may match at any depth
 _DIRECTORY_OR_END = "(?:(?P<ps_d>/)|$)"  # `name`: a file or a directory of that name
+# The same, ending only at the end of the path: `$` also matches before a final
+# newline, so "notes.md\n" would match `*.md`. With re.DOTALL (`.` matches a
+# newline too), paths with a newline match as git matches them.
+_DIRECTORY_OR_PATH_END = r"(?:(?P<ps_d>/)|\Z)"
 _DIRECTORY_ONLY = ("(?P<ps_d>/)", "/")  # `name/`, `**/name/**`: a directory only
 _ANY_RUN = "[^/]*"  # `*` inside one path component
 _ANY_CHAR = "[^/]"  # `?`
@@ -62,7 +66,7 @@ def _alternation(regexes: Iterable[tuple[int, str]]) -> tuple[re.Pattern[str], d
         groups[f"p{index}"] = index
         # pathspec names a group in some regexes; only ours may have names here.
         alternatives.append(f"(?P<p{index}>{_NAMED_GROUP.sub('(?:', regex)})")
-    return re.compile("|".join(alternatives)), groups
+    return re.compile("|".join(alternatives), re.DOTALL), groups
 
 
 def _first(regex: re.Pattern[str] | None, groups: dict[str, int], text: str) -> int:
@@ -137,9 +141,10 @@ class ScopeMatcher:
       alternatives run from the last pattern to the first;
     * both are worked out once per directory and remembered.
 
-    The deciding pattern is the highest index that matches. Paths git never
-    writes (with a newline or a leading "/") take pathspec's own route: each
-    pattern's regex, last first.
+    The deciding pattern is the highest index that matches. A path with a
+    newline matches as git matches it (pathspec's regexes stop at a newline:
+    see _DIRECTORY_OR_PATH_END). Paths git never writes (a leading "/") take
+    pathspec's own route: each pattern's regex, last first.
     """
 
     __slots__ = (
@@ -166,10 +171,11 @@ class ScopeMatcher:
             if regex is None or include is None:  # blank line, comment, invalid range
                 continue
             self._decisions[index] = Decision(include, index)
-            self._regexes.append((index, re.compile(regex)))  # a bad pattern fails here
+            whole = regex.replace(_DIRECTORY_OR_END, _DIRECTORY_OR_PATH_END)
+            self._regexes.append((index, re.compile(whole, re.DOTALL)))  # a bad one fails here
             if not self._add_component_glob(index, regex, name_globs):
                 # match() tries at the start only; pathspec searches.
-                anchored_regex = regex if regex.startswith("^") else rf"[\s\S]*?(?:{regex})"
+                anchored_regex = whole if whole.startswith("^") else f".*?(?:{whole})"
                 anchored.append(_Anchored(index, anchored_regex, _literal_prefix(regex)))
         self._name_globs = name_globs if name_globs else None  # checked per path: skip when empty
         self._unions: dict[tuple[int, ...], tuple[re.Pattern[str], dict[str, int]]] = {}
@@ -237,7 +243,7 @@ class ScopeMatcher:
     def decide(self, path: str) -> Decision:
         # The hot loop of every range check: one dict lookup per directory, and
         # the Decision objects made once per pattern.
-        if "\n" in path or path.startswith("/"):
+        if path.startswith("/"):
             return self._decide_by_each_pattern(path)
         head, _, name = path.rpartition("/")
         directory = self._directories.get(head) or self._directory(head)

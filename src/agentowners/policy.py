@@ -124,6 +124,61 @@ class Policy(NamedTuple):
         return any(agent.max_lines is not None for agent in self.agents.values())
 
 
+_POSIX_CLASS = re.compile(r"\[:[a-z]+:\]")
+_ESCAPED = re.compile(r"\\.")
+# A `[` not escaped, then a class body holding a backslash.
+_BACKSLASH_IN_CLASS = re.compile(r"(?:\A|[^\\])(?:\\\\)*\[[!^]?\]?[^\]]*\\")
+# Trailing whitespace, unless it is one space escaped by a backslash.
+_TRAILING_BLANK = re.compile(r"(?<!\\)(?:\\\\)*\s\Z|\s\s\Z")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a scope or protected pattern cannot be used as written, or None.
+
+    pathspec silently drops some patterns (comments, a lone '/', ranges git
+    discards) and fails on others only when the scope is first used. Dropped,
+    a protected pattern would unprotect its paths and a scope pattern would
+    quietly shrink the scope; refuse them when the policy is read instead.
+    """
+    if _TRAILING_BLANK.search(pattern):
+        # git drops trailing spaces but keeps tabs; pathspec drops both. Refusing
+        # them keeps the two in step (a wanted trailing space is written '\\ ').
+        return "ends with whitespace: remove it (write a wanted trailing space as '\\ ')"
+    if any(
+        "**" in segment and segment != "**"
+        for segment in _ESCAPED.sub("", pattern.removeprefix("!")).split("/")
+    ):
+        # gitignore documents such stars as plain '*', but git's matcher treats
+        # some of them (e.g. 'a**/b') as '**': ambiguous, so refused.
+        return "uses '**' inside a name: '**' must be a whole path segment ('a/**/b'); use '*'"
+    if _POSIX_CLASS.search(pattern):
+        # git supports [[:alpha:]]; pathspec hands it to `re`, where it means
+        # something else entirely.
+        return (
+            "uses a POSIX class such as [[:alpha:]], which is not supported: "
+            "list the characters instead, e.g. [a-zA-Z]"
+        )
+    if _BACKSLASH_IN_CLASS.search(pattern):
+        # git escapes the next character inside [...]; pathspec takes '\' literally.
+        return "has a '\\' inside [...]: list the character itself (']' goes first: '[]a]')"
+    try:
+        # pathspec's translation, from the start-up cache when it has it.
+        ((regex, _),) = startcache.pattern_regexes([pattern])
+        if regex is not None:
+            re.compile(regex)
+    except (ValueError, re.error):
+        return (
+            "is not a valid pattern: look for a lone '\\' at the end, an escaped '/', "
+            "a reversed range such as [z-a], or a '!' with nothing after it"
+        )
+    if regex is None:
+        return (
+            "matches nothing: it is a comment or '/', or has a [...] that is not closed "
+            "or contains '/'"
+        )
+    return None
+
+
 # --- locating keys in the source text (TOML parsers give no value positions) ---
 
 
@@ -238,6 +293,24 @@ class _Validator:
 
         return check
 
+    def patterns(self, name: str) -> Check:
+        """An array of strings, each a usable gitignore pattern (see `pattern_problem`)."""
+        strings = self.strings(name)
+
+        def check(value: object, line: int | None) -> bool:
+            if not strings(value, line):
+                return False
+            assert isinstance(value, list)
+            valid = True
+            for item, item_line in zip(value, _item_lines(self.where.lines, line, value)):
+                problem = pattern_problem(item)
+                if problem:
+                    self.problem(f"{name}: pattern {item!r} {problem}", item_line)
+                    valid = False
+            return valid
+
+        return check
+
     def text(self, name: str) -> Check:
         def check(value: object, line: int | None) -> bool:
             if isinstance(value, str) and value.strip():
@@ -299,6 +372,11 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
             raise PolicyError(source, [PolicyProblem("not valid UTF-8 text", bad_line)]) from None
     else:
         text = raw
+    if text.startswith("\ufeff"):
+        raise PolicyError(
+            source,
+            [PolicyProblem("starts with a byte-order mark: save it as UTF-8 without a BOM", 1)],
+        )
     # A policy text that loaded before needs no TOML parser (see startcache).
     remembered = startcache.parsed_policy(text)
     data = _parse_toml(text, source) if remembered is None else remembered
@@ -326,6 +404,9 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         raise PolicyError(source, [PolicyProblem(f"invalid TOML: {message}", line)]) from None
     except RecursionError:
         raise PolicyError(source, [PolicyProblem("invalid TOML: nested too deeply")]) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        message = str(exc).split(";")[0]  # not Python's advice on raising its limit
+        raise PolicyError(source, [PolicyProblem(f"invalid TOML: {message}")]) from None
 
 
 def _build(data: dict[str, Any], text: str, source: str) -> Policy:
@@ -353,7 +434,7 @@ def _build(data: dict[str, Any], text: str, source: str) -> Policy:
             "trailer": v.matching(
                 "settings.trailer", TRAILER_KEY, "a trailer key of letters, digits and '-'"
             ),
-            "protected": v.strings("settings.protected"),
+            "protected": v.patterns("settings.protected"),
             "unmatched": v.text("settings.unmatched"),
             "require_trailer": v.boolean("settings.require_trailer"),
         },
@@ -449,7 +530,7 @@ def _agent(v: _Validator, agent_id: str, body: object, line: int | None) -> Agen
         f"[{prefix}]",
         line,
         {
-            "scope": v.strings(f"{prefix}.scope"),
+            "scope": v.patterns(f"{prefix}.scope"),
             "max_files": v.positive(f"{prefix}.max_files"),
             "max_lines": v.positive(f"{prefix}.max_lines"),
             "detect": detect,

@@ -64,7 +64,25 @@ def policy_blob(obj: GitObject | None, spec: str) -> bytes | None:
 def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
     """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
     spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
-    return policy_blob(read_objects([spec], cwd)[0], spec)
+    (found,) = read_objects([spec], cwd)
+    if found is None:
+        confirm_absent(spec, cwd)
+    return policy_blob(found, spec)
+
+
+def confirm_absent(spec: str, cwd: str | None = None) -> None:
+    """Raise unless `REV:PATH`, which cat-file called missing, is really not in the tree.
+
+    cat-file says "missing" both when the tree has no such path and when the
+    path's object is gone (a corrupt or incomplete repository); only the first
+    may pass as "no policy". Costs a git call, so the commit-time hooks, which
+    decide "no policy" with one call, leave this to CI and pre-receive.
+    """
+    if gitcmd.run("rev-parse", "--verify", "--quiet", spec, cwd=cwd).code == 0:
+        raise GitError(
+            f"{spec} is in the tree but its object is missing: the repository is "
+            "corrupt or incomplete (run git fsck; fetch again)"
+        )
 
 
 def commit_time_policy() -> PolicySource:

@@ -133,7 +133,10 @@ def read_policies(checks: Sequence[PushCheck]) -> dict[str, bytes | None]:
         commit, policy = found[2 * index], found[2 * index + 1]
         if commit is None:
             raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
-        policies[rev] = policy_source.policy_blob(policy, f"{rev}:{policy_source.POLICY_FILE}")
+        spec = f"{rev}:{policy_source.POLICY_FILE}"
+        if policy is None:
+            policy_source.confirm_absent(spec)
+        policies[rev] = policy_source.policy_blob(policy, spec)
     return policies
 
 

@@ -124,8 +124,10 @@ def pattern_regexes(patterns: Sequence[str]) -> list[Translation]:
 
         for pattern in missing:
             store.patterns[pattern] = GitIgnoreSpecPattern.pattern_to_regex(pattern)
-        store.save()
-    return [store.patterns[pattern] for pattern in patterns]
+    translations = [store.patterns[pattern] for pattern in patterns]
+    if missing:
+        store.save()  # (which may forget the oldest entries, these ones too)
+    return translations
 
 
 def parsed_policy(text: str) -> dict[str, Any] | None:

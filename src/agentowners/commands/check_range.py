@@ -31,7 +31,15 @@ def parse_range(spec: str) -> tuple[str, str]:
 def landing_branch(branch: str | None) -> str:
     """The branch commits are judged against: the one given, else the checked-out one."""
     if branch:
-        return branch.removeprefix("refs/heads/")
+        name = branch.removeprefix("refs/heads/")
+        if not git.is_branch_name(name):
+            # Judging a name no push can carry would only mislead, e.g.
+            # 'codex/../main' matches 'codex/**' but is no branch of codex.
+            raise UsageError(
+                f"{branch!r} is not a valid branch name (git check-ref-format --branch "
+                "refuses it): pass the name of the branch the commits land on"
+            )
+        return name
     current = git.current_branch()
     if current is None:
         raise UsageError(

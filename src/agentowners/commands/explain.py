@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import gitcmd
 from agentowners.commands import add_branch
-from agentowners.commands.validate import read_policy
+from agentowners.commands.validate import read_policy, work_tree_top
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from agentowners.policy import POLICY_FILE, Policy
 
@@ -35,13 +34,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def repo_relative(path: str) -> str:
-    """A command-line path as a repository path (`/`-separated, from the top)."""
-    result = gitcmd.run("rev-parse", "--show-prefix")
-    prefix = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
-    joined = os.path.normpath(os.path.join(prefix, path)).replace(os.sep, "/")
-    if joined == ".." or joined.startswith("../"):
-        raise UsageError(f"{path} is outside the repository")
-    return joined
+    """A command-line path as the repository path it names (`/`-separated, from the top).
+
+    Resolved against the current directory the way the shell would, so that
+    `..`, `.` and absolute paths judge the file they point at, never another.
+    """
+    top = work_tree_top() or os.getcwd()
+    absolute = os.path.normpath(os.path.join(os.getcwd(), path))
+    try:
+        relative = os.path.relpath(absolute, top)
+    except ValueError:  # another drive on Windows
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        raise UsageError(f"{path} is outside the repository ({top})")
+    if relative == os.curdir:
+        raise UsageError(f"{path} is the top of the repository: name a file or directory in it")
+    return relative.replace(os.sep, "/")
 
 
 def _where(policy: Policy, line: int | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import engine, gitcmd
+from agentowners import engine, git, gitcmd
 from agentowners.errors import EXIT_OK, UsageError
 from agentowners.policy import POLICY_FILE, Policy, load_policy
 
@@ -23,11 +23,16 @@ def run(args: argparse.Namespace) -> int:
     return validate(args.file)
 
 
-def default_policy_path() -> str:
-    """The work tree's policy file, or the current directory's outside a repository."""
+def work_tree_top() -> str | None:
+    """The top directory of the work tree we are in, None outside one."""
     result = gitcmd.run("rev-parse", "--show-toplevel")
     top = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
-    return os.path.join(top or os.curdir, POLICY_FILE)
+    return top or None
+
+
+def default_policy_path() -> str:
+    """The work tree's policy file, or the current directory's outside a repository."""
+    return os.path.join(work_tree_top() or os.curdir, POLICY_FILE)
 
 
 def read_policy(policy_ref: str | None) -> Policy:
@@ -35,6 +40,8 @@ def read_policy(policy_ref: str | None) -> Policy:
     if policy_ref:
         policy = engine.policy_at(policy_ref)
         if policy is None:
+            if policy_ref != "HEAD":  # an unborn HEAD only means nothing is committed yet
+                git.resolve_commit(policy_ref)  # a revision that does not exist is named so
             raise UsageError(f"there is no {POLICY_FILE} at {policy_ref}")
         return policy
     path = default_policy_path()
@@ -43,6 +50,8 @@ def read_policy(policy_ref: str | None) -> Policy:
             return load_policy(f.read(), POLICY_FILE)
     except FileNotFoundError:
         raise UsageError(f"no {POLICY_FILE} here: run `agentowners init` to write one") from None
+    except OSError as exc:  # a directory in its place, no permission, ...
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def validate(file: str | None = None) -> int:
