@@ -47,20 +47,13 @@ SCRIPTS = {
 
 POLICY = """\
 version = 1
+branch = [{ pattern = "main", executor = "human" }, { pattern = "codex/**", executor = "codex" }]
 
 [settings]
 protected = [".github/**"]
 
 [agents.codex]
 scope = ["src/**", "tests/**", "!src/vendor/**", "*.md"]
-
-[[branch]]
-pattern = "main"
-executor = "human"
-
-[[branch]]
-pattern = "codex/**"
-executor = "codex"
 """
 BRANCH = "codex/bench"
 HUMAN_EVERY = 10  # 1 commit in 10 is a human's
@@ -226,7 +219,7 @@ def history_repo(commits: int, files: int = 20_000, seed: int = 5) -> History:
             ["git", "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"], cwd=repo, check=True
         )
 
-    stamp = f"history v3 files={files} commits={commits} seed={seed}"
+    stamp = f"history v3 files={files} commits={commits} seed={seed} policy={POLICY!r}"
     path = _built(WORK / f"history-{commits}", stamp, build)
     return History(path, commits, expected_out_of_scope(commits))
 
@@ -254,7 +247,11 @@ def staged_repo(files: int = 100_000, staged: int = 1_000, seed: int = 7) -> Pat
         subprocess.run([*git, "checkout", "-q", "refs/bench/staged", "--", "."], check=True)
         subprocess.run([*git, "update-ref", "-d", "refs/bench/staged"], check=True)
 
-    return _built(WORK / "staged-100k", f"staged v1 files={files} n={staged} seed={seed}", build)
+    return _built(
+        WORK / "staged-100k",
+        f"staged v1 files={files} n={staged} seed={seed} policy={POLICY!r}",
+        build,
+    )
 
 
 def no_policy_repo() -> Path:

@@ -1,4 +1,4 @@
-"""ScopeMatcher decides what pathspec decides; branch globs as GitHub reads them."""
+"""ScopeMatcher decides what pathspec decides."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pathspec import PathSpec
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
-from agentowners.patterns import Decision, ScopeMatcher, branch_regex
+from agentowners.patterns import Decision, ScopeMatcher
 
 
 def reference(patterns: list[str], path: str) -> Decision:
@@ -120,21 +120,3 @@ def test_outside_and_contains() -> None:
 
 def test_no_patterns_include_nothing() -> None:
     assert ScopeMatcher([]).decide("a") == Decision(False, None)
-
-
-@pytest.mark.parametrize(
-    ("pattern", "branch", "matches"),
-    [
-        ("main", "main", True),
-        ("main", "main2", False),
-        ("codex/*", "codex/x", True),
-        ("codex/*", "codex/x/y", False),
-        ("codex/**", "codex/x/y", True),
-        ("a/**/b", "a/b", True),
-        ("a/**/b", "a/x/y/b", True),
-        ("rel.*", "rel.1", True),
-        ("rel.*", "relx1", False),
-    ],
-)
-def test_branch_globs(pattern: str, branch: str, matches: bool) -> None:
-    assert bool(branch_regex(pattern).fullmatch(branch)) is matches
