@@ -6,10 +6,8 @@ Every git call goes through :func:`git` (whole output) or :func:`stream`
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
@@ -73,23 +71,6 @@ def git(
     return result.out
 
 
-# Linux lets a pipe hold up to /proc/sys/fs/pipe-max-size (1 MiB by default)
-# instead of 64 KiB: git can then run ahead while this process parses a chunk or
-# compiles the first scope, instead of stalling on a full pipe.
-_PIPE_SIZE = 1 << 20
-_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named there from Python 3.10 on
-
-
-def _widen(fd: int) -> None:
-    if sys.platform != "linux":
-        return
-    import fcntl
-
-    # A lower limit on this system: the default size still works.
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_SIZE)
-
-
 def stream(
     *args: str, separator: bytes = b"\0", cwd: str | None = None, chunk: int = 1 << 16
 ) -> Iterator[bytes]:
@@ -120,12 +101,9 @@ def stream(
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH: install git and retry") from exc
         assert proc.stdout is not None
-        _widen(proc.stdout.fileno())
         pending = bytearray()
         finished = False
         try:
-            # git keeps writing while a chunk is parsed (into the widened pipe),
-            # so the two work side by side.
             while block := proc.stdout.read(chunk):
                 # Look for separators only in the new bytes (and the one before,
                 # for a separator split across reads): a record of many blocks
