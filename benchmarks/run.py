@@ -670,6 +670,12 @@ def machine() -> str:
     )
 
 
+def installed_package() -> str:
+    """Where the measured commands import agentowners from."""
+    argv = [PYTHON, "-c", "import agentowners, os; print(os.path.dirname(agentowners.__file__))"]
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| case | agentowners | baseline | ratio | CPU ratio | own peak RSS | target | met |",
@@ -710,7 +716,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"case {name} …", file=sys.stderr)
         CASES[name](args.runs, results)
     print(f"Machine: {machine()}")
-    print(f"agentowners from: {args.source or ROOT / 'src'}\n")
+    print(f"agentowners from: {installed_package()}\n")
     print(table(results))
     return 0
 
