@@ -282,16 +282,6 @@ def empty_tree() -> str:
     return decode(gitcmd.git("hash-object", "-t", "tree", "--stdin", stdin=b"")).strip()
 
 
-def shallow_commits() -> frozenset[str]:
-    """Commits whose parents this (shallow) clone lacks; git lists them in `shallow`."""
-    path = decode(gitcmd.git("rev-parse", "--git-path", "shallow")).strip()
-    try:
-        with open(path, encoding="ascii") as f:
-            return frozenset(line.strip() for line in f if line.strip())
-    except FileNotFoundError:
-        return frozenset()
-
-
 def head() -> str | None:
     result = gitcmd.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     return decode(result.out).strip() if result.code == 0 else None
