@@ -211,6 +211,72 @@ def test_during_a_rebase_the_branch_being_rebased_decides(hooked: GitRepo) -> No
     hooked.git("rebase", "--abort")
 
 
+@pytest.mark.parametrize(
+    "conclude", [("commit", "--no-edit"), ("rebase", "--continue")], ids=["commit", "continue"]
+)
+def test_a_conflicted_rebase_is_concluded_on_the_branch_being_rebased(
+    hooked: GitRepo, conclude: tuple[str, ...]
+) -> None:
+    """`git rebase main` stops at a conflict with HEAD detached: the rebased branch decides.
+
+    `git rebase --continue` commits with `git commit -n -e`: only prepare-commit-msg
+    runs, before an editor, so it judges the staged change for the running agent.
+    """
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.commit("parser\n\nAgent: codex", "src/app.py", content="codex\n")
+    hooked.git("switch", "-q", "main")
+    hooked.commit("human fix", "src/app.py", content="human\n")
+    hooked.git("switch", "-q", "codex/parser")
+    assert hooked.git("rebase", "main", env=CODEX, check=False).returncode != 0  # the conflict
+    assert hooked.git("symbolic-ref", "-q", "HEAD", check=False).returncode != 0  # detached
+    hooked.write("src/app.py", "both\n")
+    hooked.git("add", "src/app.py")
+    no_editor = {"GIT_EDITOR": "true"}
+    moved, output = attempt(hooked, *conclude, env={**CLAUDE, **no_editor})
+    assert not moved
+    assert "foreign-agent: agent claude-code on branch codex/parser" in output
+    moved, output = attempt(hooked, *conclude, env={**CODEX, **no_editor})
+    assert moved, output
+    hooked.git("rebase", "--continue", env=no_editor, check=conclude[0] == "commit")
+    assert hooked.out("rev-parse", "codex/parser~1") == hooked.out("rev-parse", "main")
+    assert last_trailers(hooked) == "codex"
+
+
+def test_cherry_picking_another_agents_commit_is_foreign(hooked: GitRepo) -> None:
+    """The replayed commit keeps its `Agent: claude-code`: codex committing it is
+    foreign-agent (SPEC §3), as CI would judge it; codex commits it under its own name."""
+    hooked.git("switch", "-qc", "claude/docs")
+    stage(hooked, "src/helper.py")
+    # Made where no hook runs: claude-code's scope would not allow src/ either.
+    hooked.git("-c", "core.hooksPath=/dev/null", "commit", "-qm", "helper\n\nAgent: claude-code")
+    picked = hooked.out("rev-parse", "HEAD")
+    hooked.git("switch", "-qc", "codex/parser", "main")
+    moved, output = attempt(hooked, "cherry-pick", picked, env=CODEX)
+    assert not moved
+    assert "foreign-agent: agent codex on branch codex/parser" in output
+    assert "says codex is committing, but the message names 'claude-code'" in output
+    moved, output = attempt(hooked, "commit", "-m", "port the helper\n\nAgent: codex", env=CODEX)
+    assert moved, output
+    assert hooked.out("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD") == "src/helper.py"
+
+
+def test_cherry_pick_continue_after_a_conflict_is_judged(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "codex/old")
+    picked = hooked.commit("old parser\n\nAgent: codex", "src/app.py", content="old\n")
+    hooked.git("switch", "-qc", "codex/parser", "main")
+    hooked.commit("new parser\n\nAgent: codex", "src/app.py", content="new\n")
+    assert hooked.git("cherry-pick", picked, env=CODEX, check=False).returncode != 0
+    hooked.write("src/app.py", "merged\n")
+    stage(hooked, "docs/smuggled.md")
+    moved, output = attempt(hooked, "cherry-pick", "--continue", env=CODEX)
+    assert not moved
+    assert "out-of-scope: agent codex on branch codex/parser\n    docs/smuggled.md\n" in output
+    hooked.git("rm", "-q", "--cached", "docs/smuggled.md")
+    moved, output = attempt(hooked, "cherry-pick", "--continue", env=CODEX)
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+
+
 def test_a_human_on_an_agent_only_branch_is_held_to_the_executor(hooked: GitRepo) -> None:
     hooked.git("switch", "-qc", "codex/parser")
     hooked.write(".github/ci.yml", "changed\n")
