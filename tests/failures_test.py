@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests import bighistory
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, install_native_hooks
 
 CLI = (sys.executable, "-m", "agentowners.cli")
 
@@ -171,6 +171,23 @@ def test_a_missing_policy_object_is_not_a_missing_policy(
         f"agentowners: {base}:.agentowners.toml is in the tree but its object is missing: "
         "the repository is corrupt or incomplete (run git fsck; fetch again)",
     )
+
+
+def test_a_missing_policy_object_refuses_every_commit(codex_repo: tuple[GitRepo, str]) -> None:
+    """The commit-time hooks read the policy at HEAD: a lost object is no "no policy"."""
+    repo, _ = codex_repo
+    object_file(repo, "HEAD:.agentowners.toml").unlink()
+    install_native_hooks(repo, ("pre-commit", "prepare-commit-msg", "commit-msg"))
+    repo.write("src/c.py")
+    repo.git("add", "src/c.py")
+    with untouched(repo.path):
+        result = repo.git("commit", "-m", "c\n\nAgent: codex", check=False)
+    assert result.returncode != 0
+    assert (
+        "agentowners: HEAD:.agentowners.toml is in the tree but its object is missing: the "
+        "repository is corrupt or incomplete (run git fsck; fetch again)\n"
+    ) in result.stderr
+    assert "nothing to check" not in result.stdout + result.stderr
 
 
 def test_a_corrupt_commit_object(codex_repo: tuple[GitRepo, str]) -> None:
