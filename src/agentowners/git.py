@@ -60,13 +60,16 @@ class Checkout(NamedTuple):
     branch: str | None  # the checked-out branch (rebase-aware); None when detached
 
 
+PATH_FORMAT = "--path-format=absolute"
+
+
 def checkout(cwd: str) -> Checkout | None:
     """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
     result = gitcmd.run(
         "rev-parse",
         "--show-toplevel",
         "--absolute-git-dir",
-        "--path-format=absolute",
+        PATH_FORMAT,
         "--git-common-dir",
         "HEAD",
         "--symbolic-full-name",
@@ -74,6 +77,8 @@ def checkout(cwd: str) -> Checkout | None:
         cwd=cwd,
     )
     lines = decode(result.out).splitlines()
+    if PATH_FORMAT in lines:  # before 2.31 rev-parse echoes an option it does not know
+        gitcmd.require_version()
     if len(lines) < 3:
         return None
     top, git_dir, common_dir = lines[:3]
@@ -96,6 +101,7 @@ def resolve_commit(rev: str) -> str:
     result = gitcmd.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if result.code:
         repo_info()  # a clearer error when this is no repository at all
+        gitcmd.require_version()  # before 2.30 rev-parse refuses --end-of-options, silently
         raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
     return decode(result.out).strip()
 
