@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agentowners.cli import main
 from tests.gitrepo import POLICY, GitRepo, install_native_hooks
 
 CODEX = {"CODEX_SANDBOX": "seatbelt"}
@@ -300,6 +301,76 @@ def test_the_message_is_judged_only_once_final(hooked: GitRepo, tmp_path: Path) 
     moved, output = attempt(hooked, "commit", env={"GIT_EDITOR": str(editor)})
     assert moved, output
     assert last_trailers(hooked) == "codex"
+
+
+STRIP = ("--cleanup=strip",)
+
+
+@pytest.mark.parametrize(
+    ("message", "options", "refused"),
+    [
+        ("# notes\n\nparser\n\nAgent: codex\n", STRIP, None),
+        ("# notes\n\nAgent: codex\n", STRIP, None),  # the trailer would become the subject
+        ("# notes\n\nAgent: codex\n", ("--cleanup=whitespace",), None),  # kept: a trailer
+        ("parser\n\nAgent: codex\n\n# Conflicts:\n#\tsrc/app.py\n", STRIP, None),
+        ("# notes\n\nAgent: codex\n", ("-c", "commit.cleanup=strip"), None),
+        # Without the comment the next line continues the trailer's value.
+        ("parser\n\nAgent: codex\n# notes\n  continued\n", STRIP, "agent codex continued"),
+    ],
+    ids=[
+        "comment-before-subject",
+        "comment-before-trailer",
+        "whitespace-keeps-comments",
+        "conflicts-block",
+        "commit.cleanup",
+        "comment-inside-trailer",
+    ],
+)
+def test_the_message_is_judged_as_git_will_store_it(
+    hooked: GitRepo, tmp_path: Path, message: str, options: tuple[str, ...], refused: str | None
+) -> None:
+    """git deletes comment lines after the hooks ran (`--cleanup=strip`): the hooks judge
+    the message as stored and put the trailer where it stays, so CI agrees."""
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    file = tmp_path / "message"
+    file.write_text(message)
+    git_options, commit_options = (options, ()) if options[0] == "-c" else ((), options)
+    moved, output = attempt(
+        hooked, *git_options, "commit", "-F", str(file), *commit_options, env=CODEX
+    )
+    if refused:
+        assert not moved
+        assert f"unknown-agent: {refused} on branch codex/parser" in output
+        return
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+    assert main(["check-range", "main..HEAD"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("editor", "refused"),
+    [
+        # The trailer typed below a comment would become the subject: no trailer.
+        ("printf '# notes\\n\\nAgent: codex\\n' > \"$1\"", True),
+        # `git commit -v`: the diff below the scissors line is cut off, not read as text.
+        ('printf \'fix\\n\\n\' | cat - "$1" > "$1.new"; mv "$1.new" "$1"', False),
+    ],
+    ids=["comment-before-trailer", "verbose"],
+)
+def test_an_edited_message_is_judged_as_git_will_store_it(
+    hooked: GitRepo, tmp_path: Path, editor: str, refused: bool
+) -> None:
+    """With an editor git's default cleanup strips comments (and with -v, the diff)."""
+    script = tmp_path / "editor.sh"
+    script.write_text(f"#!/bin/sh\n{editor}\n")
+    script.chmod(0o755)
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    moved, output = attempt(hooked, "commit", "-v", env={**CODEX, "GIT_EDITOR": str(script)})
+    assert moved is not refused, output
+    if refused:
+        assert "missing-trailer: agent codex on branch codex/parser" in output
+    else:
+        assert hooked.out("log", "-1", "--format=%B") == "fix\n\nAgent: codex"
 
 
 def test_the_policy_comes_from_head_not_from_the_change(hooked: GitRepo) -> None:

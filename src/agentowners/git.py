@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from agentowners import gitcmd, policy_source
@@ -147,6 +147,31 @@ def message_trailers(message: bytes) -> list[tuple[str, str]]:
         if sep:
             pairs.append((key.strip(), trailer_value(value)))
     return pairs
+
+
+# A line that may be a comment: it starts with one of the characters
+# `core.commentChar = auto` picks from ("#", the default, first).
+_COMMENT_LINE = re.compile(rb"^[#;@!$%^&|:]", re.M)
+# `git commit -v` puts the diff below this line; git cuts there before cleaning up.
+_SCISSORS_LINE = re.compile(rb"^[#;@!$%^&|:] -{24} >8 -{24}$", re.M)
+
+
+def message_as_stored(message: bytes, *, strips_comments: Callable[[], bool]) -> bytes:
+    """The message as git will store it, as far as its trailers can tell.
+
+    git deletes comment lines after the hooks ran when its cleanup mode is
+    `strip` (`strips_comments()` says whether it will), and that can change
+    the trailers: a comment line between a trailer and its continuation line
+    splits them, and after leading comment lines the next paragraph becomes
+    the subject. So a message with comment lines is read as stripped when git
+    will strip it, by git itself (it knows the comment character);
+    `strips_comments()` is asked only for such a message.
+    """
+    if not _COMMENT_LINE.search(message) or not strips_comments():
+        return message
+    scissors = _SCISSORS_LINE.search(message)
+    kept = message[: scissors.start()] if scissors else message
+    return gitcmd.git("stripspace", "--strip-comments", stdin=kept)
 
 
 def message_evidence(message: bytes, trailer: str) -> Evidence:
