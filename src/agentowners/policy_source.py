@@ -1,4 +1,4 @@
-"""Where the policy in force is, and its raw bytes, from one git call.
+"""Where the policy in force is, and its raw bytes, from one git call (two without one).
 
 Hooks run on every commit, and most repositories that install them may not
 have a policy yet. This module answers "is there a policy?" importing only
