@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from agentowners.agenthooks import SESSION_END, SESSION_START, claude_rule, permission_rules
+from agentowners.agenthooks import claude_rule, permission_rules, session_command
 from agentowners.cli import main
 from agentowners.policy import load_policy
 from tests.gitrepo import POLICY, GitRepo
@@ -188,21 +188,71 @@ def test_install_merges_into_every_agents_file_and_keeps_theirs(
     assert read(configured, FILES["copilot"])["version"] == 1
 
 
+# (agent, event) -> the session action it runs, in that agent's protocol
+SESSION_EVENTS = {
+    ("claude-code", "SessionStart"): "start",
+    ("claude-code", "Stop"): "end",
+    ("gemini", "SessionStart"): "start",
+    ("gemini", "SessionEnd"): "end",
+    ("cursor", "sessionStart"): "start",
+    ("cursor", "sessionEnd"): "end",
+}
+# What the previous version wrote: plain terminal commands, no protocol.
+PREVIOUS_VERSION = {"start": "agentowners session start", "end": "agentowners session end"}
+
+
 def test_session_events_are_wired_where_agents_have_them(configured: GitRepo) -> None:
     assert main(["agent-hooks", "install"]) == 0
-    wired = {
-        ("claude-code", "SessionStart"): SESSION_START,
-        ("claude-code", "Stop"): SESSION_END,
-        ("gemini", "SessionStart"): SESSION_START,
-        ("gemini", "SessionEnd"): SESSION_END,
-        ("cursor", "sessionStart"): SESSION_START,
-        ("cursor", "sessionEnd"): SESSION_END,
-    }
-    for (agent, event), command in wired.items():
-        assert installed_command(configured, agent, event) == command
-    assert SESSION_START == "agentowners session start"
-    assert SESSION_END == "agentowners session end"
+    for (agent, event), action in SESSION_EVENTS.items():
+        command = installed_command(configured, agent, event)
+        assert command == session_command(action, agent)
+        assert command.startswith(
+            f"agentowners session {action} --protocol {agent} || "
+            f"python3 -m agentowners session {action} --protocol {agent} || printf "
+        )
     assert hooks_of(configured, "codex", "SessionStart") == []
+
+
+def test_entries_of_the_previous_version_are_ours(
+    configured: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["agent-hooks", "install"]) == 0
+    for path in FILES.values():  # as the previous version wrote them
+        text = (configured.path / path).read_text()
+        for action in ("start", "end"):
+            for agent in ("claude-code", "gemini", "cursor"):
+                text = text.replace(
+                    json.dumps(session_command(action, agent))[1:-1], PREVIOUS_VERSION[action]
+                )
+        configured.write(path, text)
+    assert installed_command(configured, "cursor", "sessionEnd") == "agentowners session end"
+    capsys.readouterr()
+    assert main(["agent-hooks", "check"]) == 1
+    found = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines()[:-1])
+    assert found["claude-code"] == (
+        ".claude/settings.json: altered: the session start hook (hooks.SessionStart); "
+        "altered: the session end hook (hooks.Stop)"
+    )
+    assert "altered: the session end hook (hooks.sessionEnd)" in found["cursor"]
+    assert found["codex"] == ".codex/hooks.json: ok"
+
+    assert main(["agent-hooks", "install"]) == 0  # replaced, not doubled
+    for (agent, event), action in SESSION_EVENTS.items():
+        assert installed_command(configured, agent, event) == session_command(action, agent)
+    assert main(["agent-hooks", "check"]) == 0
+
+    for path in FILES.values():
+        configured.write(
+            path,
+            (configured.path / path)
+            .read_text()
+            .replace(
+                json.dumps(session_command("end", "claude-code"))[1:-1], PREVIOUS_VERSION["end"]
+            ),
+        )
+    assert main(["agent-hooks", "uninstall"]) == 0
+    for path, content in EXISTING.items():
+        assert read(configured, path) == content, path
 
 
 def test_install_twice_is_install_once(configured: GitRepo) -> None:

@@ -13,8 +13,11 @@ takes the directory from the payload, the session commands ask git. It names
 the executable by PATH (the files are committed and shared, so no absolute
 path of one machine) and falls back to ``python3 -m agentowners`` for an
 agent whose PATH lacks the scripts directory; when neither runs, the
-fallback prints a refusal in the agent's own protocol, so a guard that
-cannot start never lets a write through.
+fallback prints an answer in the agent's own protocol: a refusal, so that a
+guard that cannot start never lets a write through, or a session hook's
+note that nothing will be reviewed. Entries written by earlier versions
+(``agentowners session start`` without ``--protocol``) are ours too: install
+replaces them, check reports them as altered, uninstall removes them.
 """
 
 from __future__ import annotations
@@ -28,14 +31,12 @@ from typing import Any, NamedTuple
 from agentowners.errors import UsageError
 from agentowners.policy import ALWAYS_PROTECTED, Policy
 from agentowners.protocols import PROTOCOLS, answer
+from agentowners.session_events import NOT_INSTALLED, SESSION_PROTOCOLS, unavailable
 
-SESSION_START = "agentowners session start"
-SESSION_END = "agentowners session end"
 OUR_COMMANDS = ("agentowners guard ", "agentowners session ")
-NOT_INSTALLED = (
-    "agentowners: the edit-time guard could not run (agentowners is not installed where "
-    "this agent runs its hooks), so every write is refused until it runs. A human should "
-    "install agentowners on the PATH the agent uses, or for python3 (python3 -m agentowners)."
+GUARD_NOT_INSTALLED = (
+    f"agentowners: the edit-time guard could not run, so every write is refused until it "
+    f"runs: {NOT_INSTALLED}"
 )
 # Agents that run no command before a tool call: what they get instead.
 NO_HOOKS = {
@@ -47,11 +48,21 @@ NO_HOOKS = {
 }
 
 
+def _fallback_chain(arguments: str, cannot_start: str) -> str:
+    """`agentowners ARGUMENTS`, else through python3, else print `cannot_start`."""
+    last_resort = f"printf '%s\\n' {shlex.quote(cannot_start)}"
+    return f"agentowners {arguments} || python3 -m agentowners {arguments} || {last_resort}"
+
+
 def guard_command(protocol: str) -> str:
     """The guard as a shell command that refuses in `protocol` when it cannot start."""
-    guard = f"guard --protocol {protocol}"
-    refusal = shlex.quote(answer(protocol, NOT_INSTALLED))
-    return f"agentowners {guard} || python3 -m agentowners {guard} || printf '%s\\n' {refusal}"
+    return _fallback_chain(f"guard --protocol {protocol}", answer(protocol, GUARD_NOT_INSTALLED))
+
+
+def session_command(action: str, protocol: str) -> str:
+    """`session start` or `session end` as `protocol`'s session hook."""
+    assert protocol in SESSION_PROTOCOLS
+    return _fallback_chain(f"session {action} --protocol {protocol}", unavailable(protocol, action))
 
 
 class Hook(NamedTuple):
@@ -97,8 +108,12 @@ CONFIGS = {
                     _command(guard_command("claude-code")),
                     "Write|Edit|MultiEdit|NotebookEdit|Bash",
                 ),
-                Hook("session start", "SessionStart", _command(SESSION_START)),
-                Hook("session end", "Stop", _command(SESSION_END)),
+                Hook(
+                    "session start",
+                    "SessionStart",
+                    _command(session_command("start", "claude-code")),
+                ),
+                Hook("session end", "Stop", _command(session_command("end", "claude-code"))),
             ),
             {},
         ),
@@ -123,9 +138,13 @@ CONFIGS = {
                 Hook(
                     "session start",
                     "SessionStart",
-                    _gemini("agentowners-session-start", SESSION_START),
+                    _gemini("agentowners-session-start", session_command("start", "gemini")),
                 ),
-                Hook("session end", "SessionEnd", _gemini("agentowners-session-end", SESSION_END)),
+                Hook(
+                    "session end",
+                    "SessionEnd",
+                    _gemini("agentowners-session-end", session_command("end", "gemini")),
+                ),
             ),
             {},
         ),
@@ -143,8 +162,10 @@ CONFIGS = {
             (
                 Hook("guard", "preToolUse", _fail_closed(guard_command("cursor"))),
                 Hook("guard", "beforeShellExecution", _fail_closed(guard_command("cursor"))),
-                Hook("session start", "sessionStart", {"command": SESSION_START}),
-                Hook("session end", "sessionEnd", {"command": SESSION_END}),
+                Hook(
+                    "session start", "sessionStart", {"command": session_command("start", "cursor")}
+                ),
+                Hook("session end", "sessionEnd", {"command": session_command("end", "cursor")}),
             ),
             {"version": 1},
         ),

@@ -72,19 +72,26 @@ def detect(payload: Mapping[str, Any]) -> str:
     )
 
 
-def parse(raw: str | bytes, protocol: str | None, environ: Mapping[str, str]) -> ToolCall:
-    """The tool call a payload describes; `protocol` None: recognised from its shape."""
+def payload_of(raw: str | bytes) -> dict[str, Any]:
+    """The JSON object an agent hands its hook on stdin."""
     try:
         payload = json.loads(raw)
     except ValueError as exc:
         raise PayloadError(f"the payload is not JSON ({exc})") from None
     if not isinstance(payload, dict):
         raise PayloadError("the payload is not a JSON object")
+    return payload
+
+
+def parse(raw: str | bytes, protocol: str | None, environ: Mapping[str, str]) -> ToolCall:
+    """The tool call a payload describes; `protocol` None: recognised from its shape."""
+    payload = payload_of(raw)
     protocol = protocol or detect(payload)
     return _PARSERS[protocol](payload, environ)
 
 
-def _text(value: object) -> str:
+def string_of(value: object) -> str:
+    """A payload field as text: "" when it is missing or not a string."""
     return value if isinstance(value, str) else ""
 
 
@@ -111,7 +118,7 @@ def _call(protocol: str, tool: str, cwd: str, files: tuple[Target, ...] = ()) ->
 
 
 def _shell(protocol: str, tool: str, cwd: str, command: object) -> ToolCall:
-    command = _text(command)
+    command = string_of(command)
     effects = analyse(command, cwd)
     # Codex may run its patch tool through the shell (`apply_patch <<'EOF'`).
     patch = patch_targets(command, cwd) if _PATCH_MARKER in command else ()
@@ -130,24 +137,24 @@ def patch_targets(patch: str, cwd: str) -> tuple[Target, ...]:
 
 def _pre_tool_use(protocol: str, payload: dict[str, Any], environ: Mapping[str, str]) -> ToolCall:
     """Claude Code's PreToolUse payload, which Codex follows (Bash, apply_patch)."""
-    tool = _text(payload.get("tool_name"))
+    tool = string_of(payload.get("tool_name"))
     tool_input = _object(payload.get("tool_input"))
     cwd = _cwd(payload.get("cwd"), environ.get("CLAUDE_PROJECT_DIR"))
     if tool == "Bash":
         return _shell(protocol, tool, cwd, tool_input.get("command"))
     if tool == "apply_patch":
-        return _call(protocol, tool, cwd, patch_targets(_text(tool_input.get("command")), cwd))
+        return _call(protocol, tool, cwd, patch_targets(string_of(tool_input.get("command")), cwd))
     field = _CLAUDE_WRITES.get(tool)
     return _call(protocol, tool, cwd, _file(tool_input.get(field), cwd) if field else ())
 
 
 def _gemini(payload: dict[str, Any], environ: Mapping[str, str]) -> ToolCall:
-    tool = _text(payload.get("tool_name"))
+    tool = string_of(payload.get("tool_name"))
     tool_input = _object(payload.get("tool_input"))
     cwd = _cwd(payload.get("cwd"), environ.get("GEMINI_PROJECT_DIR"))
     if tool == "run_shell_command":
         # dir_path: "absolute or relative path from workspace root where the command runs"
-        directory = _text(tool_input.get("dir_path"))
+        directory = string_of(tool_input.get("dir_path"))
         return _shell("gemini", tool, os.path.join(cwd, directory), tool_input.get("command"))
     if tool in _GEMINI_WRITES:
         return _call("gemini", tool, cwd, _file(tool_input.get("file_path"), cwd))
@@ -155,7 +162,7 @@ def _gemini(payload: dict[str, Any], environ: Mapping[str, str]) -> ToolCall:
 
 
 def _copilot(payload: dict[str, Any], environ: Mapping[str, str]) -> ToolCall:
-    tool = _text(payload.get("toolName"))
+    tool = string_of(payload.get("toolName"))
     arguments = payload.get("toolArgs")
     if isinstance(arguments, str):  # the CLI and coding agent send a JSON string
         try:
@@ -178,7 +185,7 @@ def _cursor(payload: dict[str, Any], environ: Mapping[str, str]) -> ToolCall:
     cwd = _cwd(payload.get("cwd"), root, environ.get("CURSOR_PROJECT_DIR"))
     if payload.get("hook_event_name") == "beforeShellExecution":
         return _shell("cursor", "Shell", cwd, payload.get("command"))
-    tool = _text(payload.get("tool_name"))
+    tool = string_of(payload.get("tool_name"))
     tool_input = _object(payload.get("tool_input"))
     if tool == "Shell":
         return _shell("cursor", tool, _cwd(tool_input.get("cwd"), cwd), tool_input.get("command"))

@@ -24,6 +24,10 @@ def text_block(violation: Violation) -> str:
     return "\n".join(lines)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def show_path(path: str) -> str:
     """A path as text: quoted only when it would otherwise be unreadable or misleading."""
     return repr(path) if _needs_quoting(path) else path

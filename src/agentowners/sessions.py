@@ -71,9 +71,15 @@ class Snapshot(NamedTuple):
     worktree: str  # top directory of the work tree it was taken in
     taken: str  # UTC, ISO 8601
     restores: str  # for BEFORE_RESTORE: the id of the snapshot that was being restored
+    agent_session: str  # the agent's own id of the session its hook started ("" for none)
 
 
 # --- taking and finding snapshots ----------------------------------------------
+
+
+def one_line(value: str) -> str:
+    """`value` as one line of a snapshot's message (an agent's session id can be anything)."""
+    return " ".join(value.split())
 
 
 @contextmanager
@@ -110,7 +116,14 @@ def _commit_tree(tree: str, parents: Sequence[str], message: str) -> str:
     return git.decode(out).strip()
 
 
-def take(kind: str, agent: str, *, restores: str = "", state: State | None = None) -> Snapshot:
+def take(
+    kind: str,
+    agent: str,
+    *,
+    restores: str = "",
+    state: State | None = None,
+    agent_session: str = "",
+) -> Snapshot:
     """Record the current state (or `state`) as a new snapshot."""
     top = git.toplevel()
     state = state or capture(top)
@@ -129,6 +142,7 @@ def take(kind: str, agent: str, *, restores: str = "", state: State | None = Non
         "Worktree": top,
         "Taken": now.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "Restores": restores,
+        "Agent-Session": one_line(agent_session),
     }
     message = f"agentowners session snapshot ({kind})\n\n" + "".join(
         f"{key}: {value or NONE}\n" for key, value in fields.items()
@@ -162,6 +176,7 @@ def _snapshot(snapshot_id: str, commit: str, tree: str, message: str) -> Snapsho
         worktree=field("Worktree"),
         taken=field("Taken"),
         restores=field("Restores"),
+        agent_session=field("Agent-Session"),
     )
 
 
@@ -184,18 +199,28 @@ def snapshots() -> list[Snapshot]:
     return sorted(found, key=lambda snapshot: snapshot.id)
 
 
+def latest_start(agent_session: str | None = None) -> Snapshot | None:
+    """This work tree's newest session snapshot: of any session (None), the one the
+    agent's hook took for its session `agent_session`, or ("") one taken for no agent
+    session in particular (by hand, or by a hook whose payload named none)."""
+    top = git.toplevel()
+    here = [s for s in snapshots() if s.kind == START and s.worktree == top]
+    if agent_session is not None:
+        here = [s for s in here if s.agent_session == one_line(agent_session)]
+    return here[-1] if here else None
+
+
 def find(snapshot_id: str | None) -> Snapshot:
     """The snapshot with this id (or unique id prefix); None: this work tree's newest session."""
-    every = snapshots()
     if snapshot_id is None:
-        top = git.toplevel()
-        here = [s for s in every if s.kind == START and s.worktree == top]
-        if not here:
+        newest = latest_start()
+        if newest is None:
             raise UsageError(
                 "no session was started in this work tree: `agentowners session start` "
                 "takes the snapshot a session is compared with"
             )
-        return here[-1]
+        return newest
+    every = snapshots()
     wanted = snapshot_id.removeprefix(REF_PREFIX)
     exact = [s for s in every if s.id == wanted]
     matches = exact or [s for s in every if wanted and s.id.startswith(wanted)]
@@ -212,20 +237,28 @@ def find(snapshot_id: str | None) -> Snapshot:
 
 
 def session_agent(
-    policy: Policy | None, requested: str | None, environ: Mapping[str, str], branch: str | None
+    policy: Policy | None,
+    requested: str | None,
+    environ: Mapping[str, str],
+    branch: str | None,
+    *,
+    hook_agent: str = "",
 ) -> str:
     """The agent a session is judged for: the one asked for, else the environment's, else
-    the branch's executor ("" when there is no policy to say)."""
+    the agent whose session hook runs this (Cursor also runs Claude Code's hooks, so the
+    environment goes first), else the branch's executor ("" when nothing says)."""
     if requested:
         agent = requested.strip().lower()
         if agent != HUMAN and not AGENT_ID.match(agent):
             raise UsageError(f"--agent must be an agent id such as codex (got {requested!r})")
         return agent
     if policy is None:
-        return ""
+        return hook_agent
     running = environment_agent(policy, environ)
     if running is not None:
-        return " ".join(running.agent.split())  # one line in the snapshot's message
+        return one_line(running.agent)
+    if hook_agent:
+        return hook_agent
     if branch is None:
         raise UsageError(
             "HEAD is detached, so no branch executor names the session's agent: "
@@ -234,9 +267,17 @@ def session_agent(
     return policy.owner(branch).executor
 
 
-def start(requested: str | None, environ: Mapping[str, str]) -> Snapshot:
+def start(
+    requested: str | None,
+    environ: Mapping[str, str],
+    *,
+    hook_agent: str = "",
+    agent_session: str = "",
+) -> Snapshot:
     policy = engine.commit_time_policy()
-    return take(START, session_agent(policy, requested, environ, git.current_branch()))
+    branch = git.current_branch()
+    agent = session_agent(policy, requested, environ, branch, hook_agent=hook_agent)
+    return take(START, agent, agent_session=agent_session)
 
 
 def prune(keep: int) -> list[Snapshot]:

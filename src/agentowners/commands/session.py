@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Mapping, Sequence
 
-from agentowners import engine, git, report, sessions
+from agentowners import engine, git, report, session_events, sessions
 from agentowners.commands import add_format
 from agentowners.commands.explain import repo_relative
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS
 from agentowners.policy import POLICY_FILE
+from agentowners.report import plural
 
 DEFAULT_KEEP = 20
 _PATH_COLUMN = 50  # widest path column of the table; longer paths just push the rest right
@@ -27,13 +29,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     start_parser.add_argument(
         "--agent",
         metavar="A",
-        help="the session's agent (default: the environment's, else the branch's executor)",
+        help="the session's agent (default: the environment's, else the protocol's agent, "
+        "else the branch's executor)",
     )
+    _add_protocol(start_parser)
     end_parser = action("end", "every path changed since the snapshot, judged for its agent")
     end_parser.add_argument(
-        "snapshot_id", nargs="?", metavar="ID", help="default: this work tree's newest session"
+        "snapshot_id",
+        nargs="?",
+        metavar="ID",
+        help="default: this work tree's newest session (with --protocol: the agent session's)",
     )
     add_format(end_parser)
+    _add_protocol(end_parser)
     restore_parser = action("restore", "put paths back as they were at a snapshot")
     restore_parser.add_argument("snapshot_id", metavar="ID")
     restore_parser.add_argument(
@@ -59,7 +67,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_protocol(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--protocol",
+        choices=session_events.SESSION_PROTOCOLS,
+        help="run as that agent's session hook: read its payload on stdin, answer in its "
+        "protocol, always exit 0",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action in ("start", "end") and args.protocol:
+        payload = sys.stdin.buffer.read()
+        if args.action == "start":
+            return start_hook(args.protocol, payload, agent=args.agent, environ=os.environ)
+        return end_hook(args.protocol, payload, snapshot_id=args.snapshot_id)
     if args.action == "start":
         return start(agent=args.agent, environ=os.environ)
     if args.action == "end":
@@ -74,6 +96,26 @@ def run(args: argparse.Namespace) -> int:
 def start(*, agent: str | None, environ: Mapping[str, str]) -> int:
     print(sessions.start(agent, environ).id)
     return EXIT_OK
+
+
+def start_hook(
+    protocol: str, payload: bytes, *, agent: str | None, environ: Mapping[str, str]
+) -> int:
+    event = session_events.read_event(payload, protocol)
+    answer = session_events.on_start(event, agent, environ)
+    return _answer(session_events.start_output(protocol, answer))
+
+
+def end_hook(protocol: str, payload: bytes, *, snapshot_id: str | None = None) -> int:
+    event = session_events.read_event(payload, protocol)
+    answer = session_events.on_end(event, snapshot_id)
+    return _answer(session_events.end_output(protocol, answer))
+
+
+def _answer(output: str) -> int:
+    if output:
+        print(output)
+    return EXIT_OK  # a hook's exit 2 would hold the agent back (Claude Code's Stop: a loop)
 
 
 def _agent_name(snapshot: sessions.Snapshot) -> str:
@@ -112,14 +154,10 @@ def _table(review: sessions.Review) -> list[str]:
     added = sum(entry.change.added or 0 for entry in review.paths)
     deleted = sum(entry.change.deleted or 0 for entry in review.paths)
     lines.append(
-        f" {_plural(len(review.paths), 'path')} changed, {_plural(added, 'insertion')}(+), "
-        f"{_plural(deleted, 'deletion')}(-)"
+        f" {plural(len(review.paths), 'path')} changed, {plural(added, 'insertion')}(+), "
+        f"{plural(deleted, 'deletion')}(-)"
     )
     return lines
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _commit_lines(review: sessions.Review) -> list[str]:
@@ -207,7 +245,7 @@ def restore(snapshot_id: str, paths: Sequence[str], *, every: bool, dry_run: boo
     done = sum(step.action != sessions.SKIP for step in result.steps)
     skipped = len(result.steps) - done
     if dry_run:
-        print(f"agentowners: dry run: {_plural(done, 'path')} would be restored; nothing changed")
+        print(f"agentowners: dry run: {plural(done, 'path')} would be restored; nothing changed")
     elif result.before:
         staged = (
             "and their staged state as it was then"
@@ -215,12 +253,12 @@ def restore(snapshot_id: str, paths: Sequence[str], *, every: bool, dry_run: boo
             else "but the index was mid-conflict at the snapshot, so it is left as it is"
         )
         print(
-            f"agentowners: restored {_plural(done, 'path')} as at {snapshot.id}, {staged}; "
+            f"agentowners: restored {plural(done, 'path')} as at {snapshot.id}, {staged}; "
             "HEAD and its commits are unchanged"
         )
         print(_undo_line(result.before))
     if skipped:
-        print(f"agentowners: {_plural(skipped, 'path')} left alone: see the reasons above")
+        print(f"agentowners: {plural(skipped, 'path')} left alone: see the reasons above")
         return EXIT_VIOLATIONS
     return EXIT_OK
 
@@ -249,5 +287,5 @@ def prune(*, keep: int) -> int:
     deleted = sessions.prune(keep)
     for snapshot in deleted:
         print(f"deleted {snapshot.id}")
-    print(f"agentowners: deleted {_plural(len(deleted), 'snapshot')} (--keep {keep})")
+    print(f"agentowners: deleted {plural(len(deleted), 'snapshot')} (--keep {keep})")
     return EXIT_OK
