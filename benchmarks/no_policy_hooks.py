@@ -5,7 +5,8 @@
 Run it with the Python of an environment where agentowners is installed (a
 non-editable install measures what pre-commit's environment runs). Target
 (issue 5): every hook within 1.5x of a bare Python start; the hooks decide
-"is there a policy?" with one git call before importing the engine. Runs are
+"is there a policy?" with one git call, and a second that confirms its
+absence (a lost object is no missing policy), before importing the engine. Runs are
 interleaved and the minimum is reported, the least disturbed by other load.
 Run by hand; results go to benchmarks/README.md, not into a test.
 """

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from agentowners import startcache
-from tests import bighistory
+from tests import bighistory, precommit
 from tests.gitrepo import GitRepo
 
 # Property tests run on a shared 2-core CI machine: the default profile keeps
@@ -104,3 +104,16 @@ def big_history(tmp_path_factory: pytest.TempPathFactory) -> bighistory.BigHisto
     return bighistory.build(
         tmp_path_factory.mktemp("big") / "repo", commits=100_000, offender_at=54_321
     )
+
+
+@pytest.fixture(scope="session")
+def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(path, commit) of a repository holding this checkout's files as they are now."""
+    snapshot = tmp_path_factory.mktemp("project")
+    return snapshot, precommit.snapshot_checkout(snapshot)
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PRE_COMMIT_HOME for the session: pre-commit builds our environment once."""
+    return tmp_path_factory.mktemp("pre-commit-home")

@@ -1,16 +1,11 @@
 """End to end through the real pre-commit framework: install, commit, push.
 
-A temporary repository's `.pre-commit-config.yaml` points at a snapshot of
-this checkout (its current files, committed in a throwaway repository), so
-pre-commit clones it and pip-installs agentowners into its own environment,
-exactly as for a user. One PRE_COMMIT_HOME serves the whole session: the
-environment is built once.
+The repositories' `.pre-commit-config.yaml` points at a snapshot of this
+checkout (see tests/precommit.py), installed once per session.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,61 +14,11 @@ import pytest
 
 from agentowners.installation import INSTALL_COMMAND
 from agentowners.shellwrites import HOOK_IDS
+from tests import precommit
 from tests.gitrepo import GitRepo, bare_remote, hook_script, write_hook
 
-ROOT = Path(__file__).resolve().parents[1]
 CODEX = {"CODEX_SANDBOX": "seatbelt"}
 CODEX_MSG = "parser\n\nAgent: codex"
-
-
-@pytest.fixture(scope="session")
-def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """(path, commit) of a repository holding this checkout's files as they are now."""
-    snapshot = tmp_path_factory.mktemp("project")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, snapshot / name)
-    identity = ["-c", "user.name=snapshot", "-c", "user.email=snapshot@example.com"]
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    for args in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "snapshot"]):
-        subprocess.run(["git", *args], cwd=snapshot, env=env, check=True)
-    sha = subprocess.run(
-        ["git", "rev-parse", "HEAD"],
-        cwd=snapshot,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    return snapshot, sha
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
-def pre_commit_config(snapshot: Path, sha: str, ids: tuple[str, ...] = HOOK_IDS) -> str:
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in ids)
-    return f"repos:\n  - repo: {snapshot}\n    rev: {sha}\n    hooks:\n{hooks}"
-
-
-def pre_commit(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -88,13 +33,13 @@ def project(
     pushing to a bare `origin` that holds main."""
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
     server = bare_remote(tmp_path / "remote.git")
-    repo.write(".pre-commit-config.yaml", pre_commit_config(*project_snapshot))
+    repo.write(".pre-commit-config.yaml", precommit.config(*project_snapshot))
     repo.commit("readme", "README.md", "docs/guide.md", "src/app.py")
     repo.init_policy()
     repo.git("remote", "add", "origin", str(server.path))
     repo.git("push", "-q", "origin", "main")
     repo.git("remote", "set-head", "origin", "main")
-    installed = pre_commit(repo, *INSTALL_COMMAND.split()[1:], "--install-hooks")
+    installed = precommit.pre_commit(repo, *INSTALL_COMMAND.split()[1:], "--install-hooks")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return repo
 
@@ -123,7 +68,9 @@ def test_the_manifest_lists_the_five_hooks_for_pre_commit(
 ) -> None:
     from pre_commit.clientlib import load_manifest
 
-    hooks = {hook["id"]: hook for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    hooks = {
+        hook["id"]: hook for hook in load_manifest(str(precommit.ROOT / ".pre-commit-hooks.yaml"))
+    }
     assert tuple(hooks) == HOOK_IDS
     assert hooks["check-agent-scope"]["stages"] == ["pre-commit"]
     assert hooks["add-agent-trailer"]["stages"] == ["prepare-commit-msg"]
@@ -240,14 +187,14 @@ def test_agentowners_pre_push_as_pre_push_legacy_checks_every_ref(
     moves it to pre-push.legacy, which pre-commit runs with git's full input."""
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
     server = bare_remote(tmp_path / "remote.git")
-    repo.write(".pre-commit-config.yaml", pre_commit_config(*project_snapshot))
+    repo.write(".pre-commit-config.yaml", precommit.config(*project_snapshot))
     repo.commit("readme", "README.md", "src/app.py")
     repo.init_policy()
     repo.git("remote", "add", "origin", str(server.path))
     repo.git("push", "-q", "origin", "main")
     hooks_dir = repo.path / ".git" / "hooks"
     write_hook(hooks_dir, "pre-push", hook_script("agentowners.cli pre-push"))
-    installed = pre_commit(repo, "install", "-t", "pre-push")
+    installed = precommit.pre_commit(repo, "install", "-t", "pre-push")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert (hooks_dir / "pre-push.legacy").exists()
 

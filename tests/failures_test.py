@@ -6,7 +6,9 @@ Every case runs the real CLI in a subprocess and compares `git status
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests import bighistory
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, install_native_hooks, write_hook
 
 CLI = (sys.executable, "-m", "agentowners.cli")
 
@@ -79,6 +81,96 @@ def test_git_missing_from_path(
     assert_one_line(
         result, 2, "agentowners: git is not installed or not on PATH: install git and retry"
     )
+
+
+# --- git too old -----------------------------------------------------------------------
+
+# The real git posing as git 2.19: its version, and how 2.19 answers the options
+# it does not have yet (rev-parse --verify --quiet: a silent exit 1; other rev-parse:
+# the option echoed; parse-options: "unknown option" and the usage, exit 129).
+OLD_GIT = """#!/bin/bash
+case " $* " in
+  *" version ") echo "git version 2.19.2"; exit 0;;
+  *" rev-parse "*" --end-of-options "*) exit 1;;
+  *" rev-parse "*" --path-format=absolute "*)  # echoed, like any option it does not know
+    echo --path-format=absolute
+    args=(); for arg; do [[ $arg != --path-format=absolute ]] && args+=("$arg"); done
+    exec "{real}" "${args[@]}";;
+  *" interpret-trailers "*" --no-divider "*)
+    echo "error: unknown option \\`no-divider'" >&2
+    echo "usage: git interpret-trailers [--in-place] [--trim-empty] [<file>...]" >&2
+    exit 129;;
+esac
+exec "{real}" "$@"
+"""
+TOO_OLD = "git 2.31 or newer is needed (found 2.19.2)"
+
+
+@pytest.fixture
+def old_git(tmp_path: Path) -> dict[str, str]:
+    """An environment whose `git` is git 2.19, as far as agentowners can tell."""
+    real = shutil.which("git")
+    assert real
+    write_hook(tmp_path / "old-git", "git", OLD_GIT.replace("{real}", real))
+    return {**os.environ, "PATH": f"{tmp_path / 'old-git'}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_git_too_old_is_named_not_taken_for_an_unknown_revision(
+    codex_repo: tuple[GitRepo, str], old_git: dict[str, str]
+) -> None:
+    repo, _ = codex_repo
+    with untouched(repo.path):
+        result = agentowners("check-range", "main..HEAD", cwd=repo.path, env=old_git)
+    assert_one_line(result, 2, f"agentowners: {TOO_OLD}: upgrade git and retry")
+    result = agentowners("doctor", cwd=repo.path, env=old_git)
+    assert (result.returncode, result.stdout) == (
+        1,
+        f"git: {TOO_OLD}, so every hook fails. Fix: upgrade git\n",
+    )
+
+
+def test_git_too_old_for_the_guard_refuses_the_write(
+    codex_repo: tuple[GitRepo, str], old_git: dict[str, str]
+) -> None:
+    repo, _ = codex_repo
+    payload = {
+        "hook_event_name": "PreToolUse",
+        "cwd": str(repo.path),
+        "tool_name": "Write",
+        "tool_input": {"file_path": str(repo.path / "src" / "c.py"), "content": ""},
+    }
+    result = subprocess.run(
+        [*CLI, "guard", "--protocol", "claude-code"],
+        cwd=repo.path,
+        env=old_git,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    answer = json.loads(result.stdout)["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "deny"
+    assert f"{TOO_OLD}: upgrade git and retry" in answer["permissionDecisionReason"]
+
+
+def test_git_too_old_for_a_hook_option_refuses_the_commit(
+    codex_repo: tuple[GitRepo, str], old_git: dict[str, str], tmp_path: Path
+) -> None:
+    """Run as git runs it, but directly: git puts its own directory first on a hook's PATH."""
+    repo, _ = codex_repo
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text("c\n\nAgent: codex\n")
+    with untouched(repo.path):
+        result = subprocess.run(
+            [sys.executable, "-m", "agentowners_hooks.check_agent_trailer", str(message)],
+            cwd=repo.path,
+            env=old_git,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert_one_line(result, 2, f"agentowners: {TOO_OLD}: upgrade git and retry")
 
 
 # --- a policy that cannot be had -------------------------------------------------------
@@ -171,6 +263,23 @@ def test_a_missing_policy_object_is_not_a_missing_policy(
         f"agentowners: {base}:.agentowners.toml is in the tree but its object is missing: "
         "the repository is corrupt or incomplete (run git fsck; fetch again)",
     )
+
+
+def test_a_missing_policy_object_refuses_every_commit(codex_repo: tuple[GitRepo, str]) -> None:
+    """The commit-time hooks read the policy at HEAD: a lost object is no "no policy"."""
+    repo, _ = codex_repo
+    object_file(repo, "HEAD:.agentowners.toml").unlink()
+    install_native_hooks(repo, ("pre-commit", "prepare-commit-msg", "commit-msg"))
+    repo.write("src/c.py")
+    repo.git("add", "src/c.py")
+    with untouched(repo.path):
+        result = repo.git("commit", "-m", "c\n\nAgent: codex", check=False)
+    assert result.returncode != 0
+    assert (
+        "agentowners: HEAD:.agentowners.toml is in the tree but its object is missing: the "
+        "repository is corrupt or incomplete (run git fsck; fetch again)\n"
+    ) in result.stderr
+    assert "nothing to check" not in result.stdout + result.stderr
 
 
 def test_a_corrupt_commit_object(codex_repo: tuple[GitRepo, str]) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentowners.invocation import amends
+from agentowners.invocation import amends, cleanup_option
 from tests.gitrepo import GitRepo
 
 
@@ -40,3 +40,23 @@ def test_aliases_are_followed(repo: GitRepo) -> None:
     assert amends(["git", "fix"])
     assert amends(["git", "fx", "-q"])
     assert not amends(["git", "shell"])  # a shell alias runs a git of its own, found as such
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["git", "commit", "--cleanup=strip"], "strip"),
+        (["git", "commit", "--cleanup", "strip", "-m", "x"], "strip"),
+        (["git", "commit", "--clean=strip"], "strip"),
+        (["git", "commit", "--cleanup=strip", "--cleanup=verbatim"], "verbatim"),
+        (["git", "commit", "-m", "--cleanup=strip"], None),  # the message text
+        (["git", "commit", "--", "--cleanup=strip"], None),  # a path
+        (["/usr/lib/git-core/git", "commit", "--no-edit", "--cleanup=strip"], "strip"),
+        (["git", "cherry-pick", "--cleanup=strip", "HEAD~1"], "strip"),
+        (["git", "rebase", "main"], None),
+    ],
+)
+def test_the_cleanup_mode_is_read_as_git_parses_it(
+    repo: GitRepo, argv: list[str], expected: str | None
+) -> None:
+    assert cleanup_option(argv) == expected

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agentowners.cli import main
 from tests.gitrepo import POLICY, GitRepo, install_native_hooks
 
 CODEX = {"CODEX_SANDBOX": "seatbelt"}
@@ -211,6 +212,72 @@ def test_during_a_rebase_the_branch_being_rebased_decides(hooked: GitRepo) -> No
     hooked.git("rebase", "--abort")
 
 
+@pytest.mark.parametrize(
+    "conclude", [("commit", "--no-edit"), ("rebase", "--continue")], ids=["commit", "continue"]
+)
+def test_a_conflicted_rebase_is_concluded_on_the_branch_being_rebased(
+    hooked: GitRepo, conclude: tuple[str, ...]
+) -> None:
+    """`git rebase main` stops at a conflict with HEAD detached: the rebased branch decides.
+
+    `git rebase --continue` commits with `git commit -n -e`: only prepare-commit-msg
+    runs, before an editor, so it judges the staged change for the running agent.
+    """
+    hooked.git("switch", "-qc", "codex/parser")
+    hooked.commit("parser\n\nAgent: codex", "src/app.py", content="codex\n")
+    hooked.git("switch", "-q", "main")
+    hooked.commit("human fix", "src/app.py", content="human\n")
+    hooked.git("switch", "-q", "codex/parser")
+    assert hooked.git("rebase", "main", env=CODEX, check=False).returncode != 0  # the conflict
+    assert hooked.git("symbolic-ref", "-q", "HEAD", check=False).returncode != 0  # detached
+    hooked.write("src/app.py", "both\n")
+    hooked.git("add", "src/app.py")
+    no_editor = {"GIT_EDITOR": "true"}
+    moved, output = attempt(hooked, *conclude, env={**CLAUDE, **no_editor})
+    assert not moved
+    assert "foreign-agent: agent claude-code on branch codex/parser" in output
+    moved, output = attempt(hooked, *conclude, env={**CODEX, **no_editor})
+    assert moved, output
+    hooked.git("rebase", "--continue", env=no_editor, check=conclude[0] == "commit")
+    assert hooked.out("rev-parse", "codex/parser~1") == hooked.out("rev-parse", "main")
+    assert last_trailers(hooked) == "codex"
+
+
+def test_cherry_picking_another_agents_commit_is_foreign(hooked: GitRepo) -> None:
+    """The replayed commit keeps its `Agent: claude-code`: codex committing it is
+    foreign-agent (SPEC §3), as CI would judge it; codex commits it under its own name."""
+    hooked.git("switch", "-qc", "claude/docs")
+    stage(hooked, "src/helper.py")
+    # Made where no hook runs: claude-code's scope would not allow src/ either.
+    hooked.git("-c", "core.hooksPath=/dev/null", "commit", "-qm", "helper\n\nAgent: claude-code")
+    picked = hooked.out("rev-parse", "HEAD")
+    hooked.git("switch", "-qc", "codex/parser", "main")
+    moved, output = attempt(hooked, "cherry-pick", picked, env=CODEX)
+    assert not moved
+    assert "foreign-agent: agent codex on branch codex/parser" in output
+    assert "says codex is committing, but the message names 'claude-code'" in output
+    moved, output = attempt(hooked, "commit", "-m", "port the helper\n\nAgent: codex", env=CODEX)
+    assert moved, output
+    assert hooked.out("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD") == "src/helper.py"
+
+
+def test_cherry_pick_continue_after_a_conflict_is_judged(hooked: GitRepo) -> None:
+    hooked.git("switch", "-qc", "codex/old")
+    picked = hooked.commit("old parser\n\nAgent: codex", "src/app.py", content="old\n")
+    hooked.git("switch", "-qc", "codex/parser", "main")
+    hooked.commit("new parser\n\nAgent: codex", "src/app.py", content="new\n")
+    assert hooked.git("cherry-pick", picked, env=CODEX, check=False).returncode != 0
+    hooked.write("src/app.py", "merged\n")
+    stage(hooked, "docs/smuggled.md")
+    moved, output = attempt(hooked, "cherry-pick", "--continue", env=CODEX)
+    assert not moved
+    assert "out-of-scope: agent codex on branch codex/parser\n    docs/smuggled.md\n" in output
+    hooked.git("rm", "-q", "--cached", "docs/smuggled.md")
+    moved, output = attempt(hooked, "cherry-pick", "--continue", env=CODEX)
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+
+
 def test_a_human_on_an_agent_only_branch_is_held_to_the_executor(hooked: GitRepo) -> None:
     hooked.git("switch", "-qc", "codex/parser")
     hooked.write(".github/ci.yml", "changed\n")
@@ -234,6 +301,76 @@ def test_the_message_is_judged_only_once_final(hooked: GitRepo, tmp_path: Path) 
     moved, output = attempt(hooked, "commit", env={"GIT_EDITOR": str(editor)})
     assert moved, output
     assert last_trailers(hooked) == "codex"
+
+
+STRIP = ("--cleanup=strip",)
+
+
+@pytest.mark.parametrize(
+    ("message", "options", "refused"),
+    [
+        ("# notes\n\nparser\n\nAgent: codex\n", STRIP, None),
+        ("# notes\n\nAgent: codex\n", STRIP, None),  # the trailer would become the subject
+        ("# notes\n\nAgent: codex\n", ("--cleanup=whitespace",), None),  # kept: a trailer
+        ("parser\n\nAgent: codex\n\n# Conflicts:\n#\tsrc/app.py\n", STRIP, None),
+        ("# notes\n\nAgent: codex\n", ("-c", "commit.cleanup=strip"), None),
+        # Without the comment the next line continues the trailer's value.
+        ("parser\n\nAgent: codex\n# notes\n  continued\n", STRIP, "agent codex continued"),
+    ],
+    ids=[
+        "comment-before-subject",
+        "comment-before-trailer",
+        "whitespace-keeps-comments",
+        "conflicts-block",
+        "commit.cleanup",
+        "comment-inside-trailer",
+    ],
+)
+def test_the_message_is_judged_as_git_will_store_it(
+    hooked: GitRepo, tmp_path: Path, message: str, options: tuple[str, ...], refused: str | None
+) -> None:
+    """git deletes comment lines after the hooks ran (`--cleanup=strip`): the hooks judge
+    the message as stored and put the trailer where it stays, so CI agrees."""
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    file = tmp_path / "message"
+    file.write_text(message)
+    git_options, commit_options = (options, ()) if options[0] == "-c" else ((), options)
+    moved, output = attempt(
+        hooked, *git_options, "commit", "-F", str(file), *commit_options, env=CODEX
+    )
+    if refused:
+        assert not moved
+        assert f"unknown-agent: {refused} on branch codex/parser" in output
+        return
+    assert moved, output
+    assert last_trailers(hooked) == "codex"
+    assert main(["check-range", "main..HEAD"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("editor", "refused"),
+    [
+        # The trailer typed below a comment would become the subject: no trailer.
+        ("printf '# notes\\n\\nAgent: codex\\n' > \"$1\"", True),
+        # `git commit -v`: the diff below the scissors line is cut off, not read as text.
+        ('printf \'fix\\n\\n\' | cat - "$1" > "$1.new"; mv "$1.new" "$1"', False),
+    ],
+    ids=["comment-before-trailer", "verbose"],
+)
+def test_an_edited_message_is_judged_as_git_will_store_it(
+    hooked: GitRepo, tmp_path: Path, editor: str, refused: bool
+) -> None:
+    """With an editor git's default cleanup strips comments (and with -v, the diff)."""
+    script = tmp_path / "editor.sh"
+    script.write_text(f"#!/bin/sh\n{editor}\n")
+    script.chmod(0o755)
+    stage(hooked, "src/parser.py", branch="codex/parser")
+    moved, output = attempt(hooked, "commit", "-v", env={**CODEX, "GIT_EDITOR": str(script)})
+    assert moved is not refused, output
+    if refused:
+        assert "missing-trailer: agent codex on branch codex/parser" in output
+    else:
+        assert hooked.out("log", "-1", "--format=%B") == "fix\n\nAgent: codex"
 
 
 def test_the_policy_comes_from_head_not_from_the_change(hooked: GitRepo) -> None:

@@ -145,18 +145,16 @@ def test_a_message_being_committed_names_the_actor_its_commit_will_have(
 ) -> None:
     """The commit-time hooks judge the message git is about to store: same actor as CI.
 
-    What a hook cannot know is the cleanup mode: `--cleanup=strip` (the default
-    when git opens an editor) deletes comment lines, which can join or split
-    paragraphs, while `-m` and `-F` (how agents commit) keep them and git then
-    reads past them as interpret-trailers does. agentowners reads a message as
-    kept, so messages with comment lines are committed the way agents commit;
-    test_an_editor_template_does_not_change_the_actor covers the editor.
+    `--cleanup=strip` (the default when git opens an editor) deletes comment
+    lines after the hooks ran; the hooks read the message as that mode will
+    store it (`message_as_stored`, told the mode as the hooks learn it from
+    git's command line and configuration).
     """
-    has_comments = any(line.startswith("#") for line in message.text.split("\n"))
-    if has_comments and message.cleanup == "strip":
-        message = message._replace(cleanup="whitespace")
     policy = policy_with_trailer(message.trailer)
-    evidence = git.message_evidence(message.text.encode(), policy.trailer)
+    as_stored = git.message_as_stored(
+        message.text.encode(), strips_comments=lambda: message.cleanup == "strip"
+    )
+    evidence = git.message_evidence(as_stored, policy.trailer)
     _, stored = commit_message(repo, message)
     assert named(evidence.trailer_values) == oracle_values(stored, policy.trailer), message
     assert commit_actor(policy, evidence) == expected_actor(policy, stored, evidence), message

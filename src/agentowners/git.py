@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from agentowners import gitcmd, policy_source
@@ -60,13 +60,16 @@ class Checkout(NamedTuple):
     branch: str | None  # the checked-out branch (rebase-aware); None when detached
 
 
+PATH_FORMAT = "--path-format=absolute"
+
+
 def checkout(cwd: str) -> Checkout | None:
     """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
     result = gitcmd.run(
         "rev-parse",
         "--show-toplevel",
         "--absolute-git-dir",
-        "--path-format=absolute",
+        PATH_FORMAT,
         "--git-common-dir",
         "HEAD",
         "--symbolic-full-name",
@@ -74,6 +77,8 @@ def checkout(cwd: str) -> Checkout | None:
         cwd=cwd,
     )
     lines = decode(result.out).splitlines()
+    if PATH_FORMAT in lines:  # before 2.31 rev-parse echoes an option it does not know
+        gitcmd.require_version()
     if len(lines) < 3:
         return None
     top, git_dir, common_dir = lines[:3]
@@ -96,6 +101,7 @@ def resolve_commit(rev: str) -> str:
     result = gitcmd.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if result.code:
         repo_info()  # a clearer error when this is no repository at all
+        gitcmd.require_version()  # before 2.30 rev-parse refuses --end-of-options, silently
         raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
     return decode(result.out).strip()
 
@@ -141,6 +147,31 @@ def message_trailers(message: bytes) -> list[tuple[str, str]]:
         if sep:
             pairs.append((key.strip(), trailer_value(value)))
     return pairs
+
+
+# A line that may be a comment: it starts with one of the characters
+# `core.commentChar = auto` picks from ("#", the default, first).
+_COMMENT_LINE = re.compile(rb"^[#;@!$%^&|:]", re.M)
+# `git commit -v` puts the diff below this line; git cuts there before cleaning up.
+_SCISSORS_LINE = re.compile(rb"^[#;@!$%^&|:] -{24} >8 -{24}$", re.M)
+
+
+def message_as_stored(message: bytes, *, strips_comments: Callable[[], bool]) -> bytes:
+    """The message as git will store it, as far as its trailers can tell.
+
+    git deletes comment lines after the hooks ran when its cleanup mode is
+    `strip` (`strips_comments()` says whether it will), and that can change
+    the trailers: a comment line between a trailer and its continuation line
+    splits them, and after leading comment lines the next paragraph becomes
+    the subject. So a message with comment lines is read as stripped when git
+    will strip it, by git itself (it knows the comment character);
+    `strips_comments()` is asked only for such a message.
+    """
+    if not _COMMENT_LINE.search(message) or not strips_comments():
+        return message
+    scissors = _SCISSORS_LINE.search(message)
+    kept = message[: scissors.start()] if scissors else message
+    return gitcmd.git("stripspace", "--strip-comments", stdin=kept)
 
 
 def message_evidence(message: bytes, trailer: str) -> Evidence:
@@ -280,16 +311,6 @@ def first_parent_line(revisions: Sequence[str]) -> set[str]:
 
 def empty_tree() -> str:
     return decode(gitcmd.git("hash-object", "-t", "tree", "--stdin", stdin=b"")).strip()
-
-
-def shallow_commits() -> frozenset[str]:
-    """Commits whose parents this (shallow) clone lacks; git lists them in `shallow`."""
-    path = decode(gitcmd.git("rev-parse", "--git-path", "shallow")).strip()
-    try:
-        with open(path, encoding="ascii") as f:
-            return frozenset(line.strip() for line in f if line.strip())
-    except FileNotFoundError:
-        return frozenset()
 
 
 def head() -> str | None:

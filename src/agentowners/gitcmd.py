@@ -17,6 +17,15 @@ from agentowners.errors import GitError
 # no quoting of non-ASCII path bytes, no external diff or text conversion.
 BASE_ARGS = ("git", "--no-pager", "-c", "core.quotepath=off", "-c", "color.ui=never")
 
+# The oldest git that has every option this package uses, by git's release
+# notes: `rev-parse --path-format` (2.31), `rev-parse --end-of-options` (2.30),
+# `--end-of-options` elsewhere (2.24), `%(trailers:key=,valueonly,separator=)`
+# (2.22), `interpret-trailers --no-divider` (2.20).
+MINIMUM_VERSION = (2, 31)
+# How git says it does not know an option: parse-options and the revision
+# walker, and the usage text that follows.
+_UNKNOWN_OPTION = (b"unknown option", b"unknown switch", b"unrecognized argument", b"usage: git ")
+
 
 class Result(NamedTuple):
     code: int
@@ -35,6 +44,39 @@ def _describe(args: Sequence[str], result: Result) -> str:
     lines = detail.splitlines()
     said = next((line for line in lines if line.startswith("fatal:")), None)
     return f"git {args[0]} failed: {said or (lines[0] if lines else f'exit code {result.code}')}"
+
+
+def version_problem() -> str | None:
+    """The line "git X.Y or newer is needed (found A.B)" when git is too old, else None.
+
+    Costs a git call, so it is asked only by `agentowners doctor` and after a
+    git call failed the way an older git fails: never while everything works.
+    """
+    said = run("version").out.decode(errors="replace").split()  # "git version 2.39.5 ..."
+    found = said[2] if len(said) > 2 else ""
+    numbers = []
+    for part in found.split(".")[:2]:
+        if not part.isdigit():
+            return None  # a version this code cannot read: let git's own errors speak
+        numbers.append(int(part))
+    if tuple(numbers) >= MINIMUM_VERSION:
+        return None
+    needed = ".".join(map(str, MINIMUM_VERSION))
+    return f"git {needed} or newer is needed (found {found})"
+
+
+def require_version() -> None:
+    """Raise GitError when git is older than MINIMUM_VERSION (a git call)."""
+    problem = version_problem()
+    if problem:
+        raise GitError(f"{problem}: upgrade git and retry")
+
+
+def _failure(args: Sequence[str], result: Result) -> GitError:
+    """The error for a failed call; an option git does not know suggests an old git."""
+    if any(marker in result.err for marker in _UNKNOWN_OPTION):
+        require_version()
+    return GitError(_describe(args, result))
 
 
 def run(
@@ -67,7 +109,7 @@ def git(
     """Run git and return its stdout; a failure raises :class:`GitError`."""
     result = run(*args, cwd=cwd, stdin=stdin, env=env)
     if result.code:
-        raise GitError(_describe(args, result))
+        raise _failure(args, result)
     return result.out
 
 
@@ -124,6 +166,6 @@ def stream(
             code = proc.wait()
         if code:
             errors.seek(0)
-            raise GitError(_describe(args, Result(code, b"", errors.read())))
+            raise _failure(args, Result(code, b"", errors.read()))
     if pending:
         yield bytes(pending)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from agentowners import git, gitcmd
+from agentowners import gitcmd, shallow
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
 from agentowners.git import DIFF_ARGS, decode, numstat_entry, trailer_value
@@ -139,13 +139,8 @@ def commits(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Ite
     for commit in _logged(revisions, trailer=trailer, count_lines=count_lines):
         # git shows such a commit without parents, so its diff would be its
         # whole tree: every file "changed". Only a parentless commit can be one.
-        if not commit.parents and commit.sha in git.shallow_commits():
-            raise GitError(
-                f"commit {commit.short} is where this shallow clone's history is cut: its "
-                "parents are missing, so what it changed cannot be known. Fetch more history "
-                "(git fetch --deepen=100, or --unshallow; in GitHub Actions: actions/checkout "
-                "with fetch-depth: 0) and run again."
-            )
+        if not commit.parents and shallow.cut_among([commit.sha]):
+            raise shallow.cut_error(commit.sha, "its parents are missing, so what it changed")
         yield commit
 
 

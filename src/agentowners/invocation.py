@@ -1,9 +1,10 @@
-"""Which `git commit` is running the hook: is it an `--amend`?
+"""Which git command is running the hook: is it an `--amend`? Does it strip comments?
 
 git tells its commit hooks nothing about an amend: `prepare-commit-msg`
 gets `commit HEAD` for `--amend` and for `-C HEAD` alike, and only
 `message` for `--amend -m MSG`; `pre-commit` and `commit-msg` get no hint
-at all. So, like overcommit (sds/overcommit `amendment?`), we read the
+at all. Nor does it tell them how it will clean the message up once they
+ran. So, like overcommit (sds/overcommit `amendment?`), we read the
 command line of the git process that runs the hook: the nearest ancestor
 process that is git. Where no process table can be read, the commit is
 taken as no amend: it is then judged on what it adds to HEAD, and the push
@@ -16,7 +17,7 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from agentowners import gitcmd
 
@@ -130,38 +131,83 @@ def _amend_option(option: str) -> bool | None:
     return None
 
 
-def amends(argv: Sequence[str]) -> bool:
-    """Whether this git command line is a `git commit --amend` (aliases followed)."""
+def _command(argv: Sequence[str]) -> tuple[str, list[str]] | None:
+    """(sub-command, its arguments) of a git command line, aliases followed."""
     found = _subcommand(argv)
     for _ in range(_ALIAS_DEPTH):
-        if found is None or found[0] == "commit":
+        if found is None or found[0] in {"commit", "merge", "cherry-pick", "revert", "rebase"}:
             break
         expansion = _alias(found[0])
         found = (expansion[0], expansion[1:] + found[1]) if expansion else None
-    if found is None or found[0] != "commit":
-        return False
-    amend = False
-    args = iter(found[1])
-    for arg in args:
+    return found
+
+
+def _long_options(args: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """(option, value) of each long option of `git commit`-like arguments, up to `--`.
+
+    The values of options that take one are skipped over, so that
+    `git commit -m --amend` is a message, not an amend.
+    """
+    arguments = iter(args)
+    for arg in arguments:
         if arg == "--":
             break
         if arg.startswith("--"):
-            verdict = _amend_option(arg)
-            if verdict is not None:
-                amend = verdict
-            elif arg in _LONG_WITH_VALUE:
-                next(args, None)
+            name, equals, value = arg.partition("=")
+            if not equals and name in _LONG_WITH_VALUE:
+                yield name, next(arguments, None)
+            else:
+                yield name, value if equals else None
         elif arg.startswith("-"):
             # A cluster of short options; one that takes a value ends it.
             for position, letter in enumerate(arg[1:], start=2):
                 if letter in _SHORT_WITH_VALUE:
                     if position == len(arg):
-                        next(args, None)
+                        next(arguments, None)
                     break
+
+
+def amends(argv: Sequence[str]) -> bool:
+    """Whether this git command line is a `git commit --amend` (aliases followed)."""
+    found = _command(argv)
+    if found is None or found[0] != "commit":
+        return False
+    amend = False
+    for name, _ in _long_options(found[1]):
+        verdict = _amend_option(name)
+        if verdict is not None:
+            amend = verdict
     return amend
+
+
+def cleanup_option(argv: Sequence[str]) -> str | None:
+    """The last `--cleanup=MODE` of a git command line (commit, merge, cherry-pick...)."""
+    found = _command(argv)
+    mode = None
+    for name, value in _long_options(found[1] if found else []):
+        if len(name) >= 4 and "--cleanup".startswith(name):
+            mode = value
+    return mode
 
 
 def is_amend() -> bool:
     """Whether the commit being made replaces HEAD (`git commit --amend`)."""
     argv = git_command_line()
     return argv is not None and amends(argv)
+
+
+def strips_comments(*, editor: bool) -> bool:
+    """Whether git will delete comment lines from the message once the hooks ran.
+
+    git's rule (`get_cleanup_mode` in sequencer.c, for commit, merge,
+    cherry-pick and revert alike): the command's `--cleanup=MODE`, else
+    `commit.cleanup`, else "default"; "strip" deletes them, and so does
+    "default" when an editor opens (`editor`). Costs a look at the process
+    table and maybe a git call.
+    """
+    argv = git_command_line()
+    mode = cleanup_option(argv) if argv else None
+    if mode is None:
+        result = gitcmd.run("config", "--get", "commit.cleanup")
+        mode = result.out.decode("utf-8", "surrogateescape").strip() or "default"
+    return mode == "strip" or (mode == "default" and editor)

@@ -1,4 +1,4 @@
-"""Where the policy in force is, and its raw bytes, from one git call (two before a first commit).
+"""Where the policy in force is, and its raw bytes: one git call when HEAD has one.
 
 Hooks run on every commit, and most repositories that install them may not
 have a policy yet. This module answers "is there a policy?" importing only
@@ -75,8 +75,8 @@ def confirm_absent(spec: str, cwd: str | None = None) -> None:
 
     cat-file says "missing" both when the tree has no such path and when the
     path's object is gone (a corrupt or incomplete repository); only the first
-    may pass as "no policy". Costs a git call, so the commit-time hooks, which
-    decide "no policy" with one call, leave this to CI and pre-receive.
+    may pass as "no policy". Costs a git call, so it is asked only after
+    cat-file said "missing": a policy that is there costs nothing more.
     """
     if gitcmd.run("rev-parse", "--verify", "--quiet", spec, cwd=cwd).code == 0:
         raise GitError(
@@ -97,9 +97,13 @@ def commit_time_policy() -> PolicySource:
     # is cheaper than that on every commit.
     head, head_policy = read_objects(["HEAD", at_head])
     if head is not None:
-        return PolicySource(policy_blob(head_policy, at_head), "at HEAD")
-    (index_policy,) = read_objects([in_index])
-    return PolicySource(policy_blob(index_policy, in_index), "in the index")
+        spec, policy, where = at_head, head_policy, "at HEAD"
+    else:
+        (index_policy,) = read_objects([in_index])
+        spec, policy, where = in_index, index_policy, "in the index"
+    if policy is None:
+        confirm_absent(spec)
+    return PolicySource(policy_blob(policy, spec), where)
 
 
 def commit_time_policy_or_say_none() -> bytes | None:

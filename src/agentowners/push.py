@@ -28,7 +28,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
-from agentowners import gitcmd, policy_source
+from agentowners import gitcmd, policy_source, shallow
 from agentowners.errors import EXIT_OK, GitError, UsageError
 
 # All-zero object ids of SHA-1 and SHA-256 repositories: "no commit" in hook input.
@@ -82,18 +82,27 @@ def _newest_known(new: str, receiver: Receiver, also_known: Sequence[str]) -> st
     """The newest commit of `new`'s history that the receiver already has.
 
     `new` itself when the receiver has it; else the newest boundary commit
-    between the pushed commits and what the receiver has; else (the whole
-    history is new to it) its default branch's tip.
+    between the pushed commits and what the receiver has (its default branch
+    included); else (the whole history is new to it) its default branch's tip.
+    A shallow clone's cut among the commits new to the receiver fails closed:
+    the receiver may have what lies beyond it, and a newer policy there.
     """
-    out = gitcmd.git(
-        "log", "--boundary", "--format=%m %H %ct", new, "--not", *receiver.known, *also_known, "--"
-    )
-    lines = _decode(out).splitlines()
-    if not lines:
+    tip = receiver.default_tip
+    known = [*receiver.known, *also_known, *([tip] if tip else [])]
+    out = gitcmd.git("log", "--boundary", "--format=%m %H %ct %P", new, "--not", *known, "--")
+    commits = [line.split() for line in _decode(out).splitlines()]
+    if not commits:
         return new
-    boundary = [line.split() for line in lines if line.startswith("-")]
+    boundary = [fields for fields in commits if fields[0] == "-"]
+    # Listed without parents: a root commit, or a cut (the only case that asks git more).
+    parentless = [fields[1] for fields in commits if fields[0] != "-" and len(fields) == 3]
+    cut = shallow.cut_among(parentless) if parentless else None
+    if cut:
+        raise shallow.cut_error(
+            cut, "which pushed commits the remote already has, and so its policy,"
+        )
     if not boundary:
-        return receiver.default_tip
+        return tip
     # Newest by committer date; on a tie, the one git lists first.
     return max(boundary, key=lambda fields: int(fields[2]))[1]
 

@@ -84,7 +84,7 @@ def check_staged(
 ) -> engine.Outcome:
     """SPEC §4 for the commit being made.
 
-    With `message` (the commit message as git has it): the actor is the
+    With `message` (the commit message as git will store it): the actor is the
     message's checked against the environment's (SPEC §3). Without it (the
     `pre-commit` stage, or an editor still to open): the environment's
     agent, else the branch's executor when humans may not commit there; with
@@ -115,12 +115,30 @@ def _print(outcome: engine.Outcome) -> int:
     return EXIT_OK
 
 
+def message_as_stored(message: bytes, environ: Mapping[str, str]) -> bytes:
+    """The message as the git command running the hook will store it (see git.message_as_stored)."""
+    editor = environ.get("GIT_EDITOR") != NO_EDITOR
+    return git.message_as_stored(
+        message, strips_comments=lambda: invocation.strips_comments(editor=editor)
+    )
+
+
 def _read(message_file: str) -> bytes:
     try:
         with open(message_file, "rb") as f:
             return f.read()
     except OSError as exc:
         raise UsageError(f"cannot read the commit message {message_file}: {exc.strerror}") from None
+
+
+def _write(message_file: str, message: bytes) -> None:
+    try:
+        with open(message_file, "wb") as f:
+            f.write(message)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the commit message {message_file}: {exc.strerror}"
+        ) from None
 
 
 def scope_hook(raw_policy: bytes, environ: Mapping[str, str]) -> int:
@@ -138,15 +156,21 @@ def prepare_message_hook(raw_policy: bytes, environ: Mapping[str, str], message_
     change is judged for the running agent and `commit-msg` judges the message.
     """
     policy = load_policy(raw_policy, POLICY_FILE)
+    final = environ.get("GIT_EDITOR") == NO_EDITOR
+    if final:
+        # Comments git will delete go now, so that the trailer goes where it stays.
+        message = _read(message_file)
+        stored = message_as_stored(message, environ)
+        if stored != message:
+            _write(message_file, stored)
     running = environment_agent(policy, environ)
     if running is not None and not running.problems:
         git.add_trailer(message_file, policy.trailer, running.agent)
-    final = environ.get("GIT_EDITOR") == NO_EDITOR
-    message = _read(message_file) if final else None
-    return _print(check_staged(policy, environ, message=message))
+    return _print(check_staged(policy, environ, message=_read(message_file) if final else None))
 
 
 def message_hook(raw_policy: bytes, environ: Mapping[str, str], message_file: str) -> int:
     """`check-agent-trailer` (commit-msg): message, staged paths and branch."""
     policy = load_policy(raw_policy, POLICY_FILE)
-    return _print(check_staged(policy, environ, message=_read(message_file)))
+    message = message_as_stored(_read(message_file), environ)
+    return _print(check_staged(policy, environ, message=message))

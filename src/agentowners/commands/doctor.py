@@ -1,7 +1,7 @@
 """`agentowners doctor`: would each hook stage really run here, and is the policy valid?
 
-Exit 1 when a stage would not run our hook or the policy is missing or
-invalid: then commits or pushes go unchecked, or every one is refused.
+Exit 1 when git is too old, a stage would not run our hook or the policy is
+missing or invalid: then commits or pushes go unchecked, or every one is refused.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def _policy_lines() -> tuple[bool, list[str]]:
 
 
 def doctor() -> int:
+    too_old = gitcmd.version_problem()
+    if too_old:
+        # Every check would fail (or this report mislead): nothing else is worth asking.
+        print(f"git: {too_old}, so every hook fails. Fix: upgrade git")
+        return EXIT_VIOLATIONS
     top = gitcmd.git("rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     directory = installation.hooks_dir()
     setting = installation.hooks_path_setting()
