@@ -114,3 +114,28 @@ def test_console_script_runs(repo: GitRepo) -> None:
     )
     assert result.returncode == 0
     assert "check-range" in result.stdout
+
+
+# What `agentowners --help` imports in a fresh interpreter, beyond what it started with.
+HELP_PROBE = """
+import runpy, sys
+started_with = set(sys.modules)
+sys.argv = ["agentowners", "--help"]
+try:
+    runpy.run_module("agentowners.cli", run_name="__main__")
+except SystemExit:
+    pass
+print(" ".join(sorted(set(sys.modules) - started_with)))
+"""
+
+
+def test_help_starts_light() -> None:
+    """No engine, no TOML parser, no pathspec; not even shutil, which argparse imports
+    for the terminal's width unless its formatter is given one."""
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, check=True
+    )
+    imported = result.stdout.splitlines()[-1].split()  # after the help text
+    assert "agentowners.errors" in imported  # (the CLI itself runs as __main__)
+    heavy = {"agentowners.engine", "agentowners.policy", "tomllib", "pathspec", "shutil"}
+    assert heavy.isdisjoint(imported)
