@@ -130,8 +130,9 @@ class _Directory(NamedTuple):
 class ScopeMatcher:
     """gitignore semantics as pathspec implements them: the last matching pattern decides.
 
-    Decides exactly what ``PathSpec.from_lines(GitIgnoreSpecPattern, patterns)``
-    decides (a property test holds it to that), but reads each directory once:
+    Decides what ``PathSpec.from_lines(GitIgnoreSpecPattern, patterns)`` decides
+    (a property test holds it to that; paths with a newline aside, see below),
+    but reads each directory once:
 
     * a pattern with no inner "/" (``*.md``, ``build/``, ``**/fixtures/**``)
       matches a path when it matches one of its components: names and suffixes
