@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from agentowners import startcache
 from tests import bighistory, precommit
 from tests.gitrepo import GitRepo
 
@@ -76,8 +75,6 @@ def _isolated_git(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    # The start-up cache is read once per process: start each test without it.
-    monkeypatch.setattr(startcache, "_store", None)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Hu Man")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "human@example.com")

@@ -6,7 +6,20 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from agentowners import startcache
+Translation = tuple["str | None", "bool | None"]  # (regex, include) as pathspec writes them
+
+
+def pattern_regexes(patterns: Sequence[str]) -> list[Translation]:
+    """pathspec's (regex, include) for each gitignore pattern.
+
+    pathspec is imported here, on first use, not with the engine: hooks that
+    find no policy, and guards that judge no path, never pay for it. Nothing is
+    cached between processes: a translation kept in a file could be edited (or
+    pointed elsewhere through the environment) to widen a scope.
+    """
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    return [GitIgnoreSpecPattern.pattern_to_regex(pattern) for pattern in patterns]
 
 
 class Decision(NamedTuple):
@@ -165,8 +178,7 @@ class ScopeMatcher:
         self._directory_globs = _ComponentGlobs()
         name_globs = _ComponentGlobs()
         anchored: list[_Anchored] = []
-        # pathspec's translations, from the start-up cache when it has them.
-        translations = startcache.pattern_regexes(self.patterns)
+        translations = pattern_regexes(self.patterns)
         for index in reversed(range(len(self.patterns))):
             regex, include = translations[index]
             if regex is None or include is None:  # blank line, comment, invalid range

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from agentowners import policy_source, startcache
+from agentowners import policy_source
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
-from agentowners.patterns import ScopeMatcher, branch_regex
+from agentowners.patterns import ScopeMatcher, branch_regex, pattern_regexes
 
 # Defined beside the light "is there a policy?" probe that hooks run first.
 POLICY_FILE = policy_source.POLICY_FILE
@@ -162,8 +162,7 @@ def pattern_problem(pattern: str) -> str | None:
         # git escapes the next character inside [...]; pathspec takes '\' literally.
         return "has a '\\' inside [...]: list the character itself (']' goes first: '[]a]')"
     try:
-        # pathspec's translation, from the start-up cache when it has it.
-        ((regex, _),) = startcache.pattern_regexes([pattern])
+        ((regex, _),) = pattern_regexes([pattern])
         if regex is not None:
             re.compile(regex)
     except (ValueError, re.error):
@@ -377,13 +376,7 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
             source,
             [PolicyProblem("starts with a byte-order mark: save it as UTF-8 without a BOM", 1)],
         )
-    # A policy text that loaded before needs no TOML parser (see startcache).
-    remembered = startcache.parsed_policy(text)
-    data = _parse_toml(text, source) if remembered is None else remembered
-    policy = _build(data, text, source)
-    if remembered is None:
-        startcache.remember_policy(text, data)
-    return policy
+    return _build(_parse_toml(text, source), text, source)
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
