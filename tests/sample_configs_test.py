@@ -22,8 +22,9 @@ def sample_policy(name: str) -> Policy:
     return load_policy(path.read_bytes(), str(path))
 
 
-def test_the_four_samples_are_there() -> None:
+def test_the_samples_are_there() -> None:
     assert [path.name for path in SAMPLES] == [
+        "ci-only",
         "codex-and-claude-code",
         "humans-only-main",
         "monorepo-agent-per-package",
@@ -31,13 +32,26 @@ def test_the_four_samples_are_there() -> None:
     ]
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=[path.name for path in SAMPLES])
+HOOKED = [path for path in SAMPLES if path.name != "ci-only"]
+
+
+@pytest.mark.parametrize("sample", HOOKED, ids=[path.name for path in HOOKED])
 def test_each_sample_is_a_valid_pair(sample: Path) -> None:
     sample_policy(sample.name)
     config = load_config(str(sample / ".pre-commit-config.yaml"))
     (repo,) = config["repos"]
     assert repo["repo"] == PROJECT_URL
     assert {hook["id"] for hook in repo["hooks"]} == HOOK_IDS
+
+
+def test_the_ci_only_sample_runs_the_readmes_tested_workflow() -> None:
+    """The README's GitHub Actions block is run by tests/readme_test.py; the sample is it."""
+    sample = ROOT / "sample-configs" / "ci-only"
+    sample_policy("ci-only")
+    assert not (sample / ".pre-commit-config.yaml").exists()  # no local hooks by design
+    workflow = (sample / ".github" / "workflows" / "agentowners.yml").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert f"<!-- readme-test: github-actions -->\n```yaml\n{workflow}```" in readme
 
 
 @pytest.mark.parametrize(
@@ -62,6 +76,11 @@ def test_each_sample_is_a_valid_pair(sample: Path) -> None:
         ("humans-only-main", "codex", "release/1.2", "lib/anything.py", ["foreign-agent"]),
         ("humans-only-main", "claude-code", "claude/x", "CODEOWNERS", ["protected-path"]),
         ("humans-only-main", HUMAN, "feature/x", "lib/anything.py", []),
+        ("ci-only", "copilot", "copilot/fix-1", "docs/a.md", []),
+        ("ci-only", "codex", "codex/x", "docs/a.md", ["out-of-scope"]),
+        ("ci-only", "codex", "codex/x", ".github/workflows/agentowners.yml",
+         ["protected-path"]),
+        ("ci-only", "copilot", "main", "src/a.py", ["foreign-agent"]),
     ],
 )  # fmt: skip
 def test_each_sample_allows_and_refuses_what_its_comments_say(
