@@ -9,12 +9,22 @@ import pytest
 
 from agentowners import policy_source
 from agentowners.errors import GitError
-from agentowners_hooks import check_agent_policy, check_agent_push
+from agentowners_hooks import check_agent_policy, check_agent_push, check_agent_trailer
 from tests.gitrepo import POLICY, GitRepo
 
 # Importing any of these before the policy is known to exist costs a multiple
-# of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast).
-HEAVY = ("agentowners.engine", "agentowners.policy", "tomllib", "pathspec", "git")
+# of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast). Even
+# argparse, subprocess and typing: 2 to 3.5 ms each, as much as the git call.
+HEAVY = (
+    "agentowners.engine",
+    "agentowners.policy",
+    "tomllib",
+    "pathspec",
+    "git",
+    "argparse",
+    "subprocess",
+    "typing",
+)
 PROBE = """\
 import sys
 from agentowners_hooks.{module} import main
@@ -44,6 +54,40 @@ def test_without_a_policy_a_hook_imports_nothing_heavy(
     )
     assert "agentowners: no .agentowners.toml" in result.stdout
     assert result.stdout.splitlines()[-1] == "exit 0 heavy []"
+
+
+@pytest.mark.parametrize(
+    ("module", "argv", "said"),
+    [
+        ("check_agent_scope", ["--bogus"], "unrecognized arguments: --bogus"),
+        ("check_agent_trailer", [], "the following arguments are required: MSGFILE"),
+        ("check_agent_trailer", ["a", "b"], "unrecognized arguments: b"),
+        ("add_agent_trailer", ["a", "b", "c", "d"], "unrecognized arguments: d"),
+        ("check_agent_push", ["--policy-ref"], "expected one argument"),
+    ],
+)
+def test_without_a_policy_a_wrong_command_line_is_still_refused(
+    repo: GitRepo, module: str, argv: list[str], said: str
+) -> None:
+    """Plain arguments skip argparse; anything else still meets it, policy or not."""
+    repo.commit("readme", "README.md")
+    result = subprocess.run(
+        [sys.executable, "-m", f"agentowners_hooks.{module}", *argv],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert said in result.stderr
+
+
+def test_a_message_file_that_looks_like_an_option_is_passed_after_double_dash(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("readme", "README.md")
+    assert check_agent_trailer.main(["--", "-message"]) == 0
+    assert "no .agentowners.toml at HEAD" in capsys.readouterr().out
 
 
 def test_with_a_policy_the_engine_is_loaded(repo: GitRepo) -> None:

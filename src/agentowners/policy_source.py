@@ -9,7 +9,6 @@ with no policy passes with one line saying so).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from agentowners import gitcmd
 from agentowners.errors import GitError
@@ -17,15 +16,24 @@ from agentowners.errors import GitError
 POLICY_FILE = ".agentowners.toml"
 
 
-class GitObject(NamedTuple):
-    oid: str
-    kind: str  # "commit", "tree", "blob" or "tag"
-    data: bytes
+# Plain classes, not NamedTuples: importing `typing` costs a hook without a policy 2 ms.
 
 
-class PolicySource(NamedTuple):
-    raw: bytes | None  # the policy file's bytes, None when there is none
-    where: str  # where it was looked for, for messages: "at HEAD", "in the index"
+class GitObject:
+    __slots__ = ("data", "kind", "oid")
+
+    def __init__(self, oid: str, kind: str, data: bytes) -> None:
+        self.oid = oid
+        self.kind = kind  # "commit", "tree", "blob" or "tag"
+        self.data = data
+
+
+class PolicySource:
+    __slots__ = ("raw", "where")
+
+    def __init__(self, raw: bytes | None, where: str) -> None:
+        self.raw = raw  # the policy file's bytes, None when there is none
+        self.where = where  # where it was looked for, for messages: "at HEAD", "in the index"
 
 
 def read_objects(specs: Sequence[str], cwd: str | None = None) -> list[GitObject | None]:
