@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,16 @@ def test_check_agent_push_does_not_take_the_commit_from_the_environment(
         monkeypatch.setenv(name, value)
     assert check_agent_push.main([]) == 2
     assert "PRE_COMMIT_TO_REF is not the commit of refs/heads/main" in capsys.readouterr().err
+
+
+def test_no_policy_is_told_by_one_git_call(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HEAD's root tree comes in the same batch, so "missing" needs no second call;
+    names that merely contain the policy's are not it."""
+    repo.commit("look-alikes", "a.agentowners.toml", ".agentowners.toml.bak", "docs/x")
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    assert policy_source.commit_time_policy().raw is None
+    assert trace.read_text().count("trace: built-in: git cat-file") == 1
+    assert "rev-parse" not in trace.read_text()
