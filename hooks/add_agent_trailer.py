@@ -7,13 +7,13 @@ switch off.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
-from agentowners.cli import HelpFormatter, run_guarded
-from agentowners.errors import EXIT_OK
+from agentowners.errors import EXIT_OK, run_guarded
+
+from . import plain_arguments
 
 
 def add_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
@@ -26,15 +26,20 @@ def add_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="add-agent-trailer", description=__doc__, formatter_class=HelpFormatter
-    )
-    parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
-    # git's other prepare-commit-msg arguments, when installed as a plain git hook.
-    parser.add_argument("source", nargs="?", help=argparse.SUPPRESS)
-    parser.add_argument("commit", nargs="?", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    return run_guarded(lambda: add_agent_trailer(args.message_file, os.environ))
+    # MSGFILE, then git's other prepare-commit-msg arguments when installed as a plain git hook.
+    plain = plain_arguments(argv, 1, 3)
+    if plain is None:
+        import argparse
+
+        from agentowners.cli import hook_parser
+
+        parser = hook_parser("add-agent-trailer", __doc__)
+        parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
+        parser.add_argument("source", nargs="?", help=argparse.SUPPRESS)
+        parser.add_argument("commit", nargs="?", help=argparse.SUPPRESS)
+        plain = [parser.parse_args(argv).message_file]
+    message_file = plain[0]
+    return run_guarded(lambda: add_agent_trailer(message_file, os.environ))
 
 
 if __name__ == "__main__":

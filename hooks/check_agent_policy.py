@@ -6,12 +6,12 @@ every check uses; a bad policy fails with FILE:LINE messages (exit 2).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 
 from agentowners import policy_source
-from agentowners.cli import HelpFormatter, run_guarded
-from agentowners.errors import EXIT_OK
+from agentowners.errors import EXIT_OK, run_guarded
+
+from . import plain_arguments
 
 
 def check_agent_policy() -> int:
@@ -25,10 +25,10 @@ def check_agent_policy() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="check-agent-policy", description=__doc__, formatter_class=HelpFormatter
-    )
-    parser.parse_args(argv)
+    if plain_arguments(argv, 0, 0) is None:
+        from agentowners.cli import hook_parser
+
+        hook_parser("check-agent-policy", __doc__).parse_args(argv)
     return run_guarded(check_agent_policy)
 
 

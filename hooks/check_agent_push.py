@@ -6,13 +6,13 @@ passes no more); `agentowners pre-push` as a plain git hook sees them all.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import push
-from agentowners.cli import HelpFormatter, run_guarded
-from agentowners.commands import add_policy_ref
+from agentowners.errors import run_guarded
+
+from . import plain_arguments
 
 
 def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = None) -> int:
@@ -21,12 +21,15 @@ def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="check-agent-push", description=__doc__, formatter_class=HelpFormatter
-    )
-    add_policy_ref(parser, "the commit the remote already has")
-    args = parser.parse_args(argv)
-    return run_guarded(lambda: check_agent_push(os.environ, policy_ref=args.policy_ref))
+    policy_ref = None
+    if plain_arguments(argv, 0, 0) is None:
+        from agentowners.cli import hook_parser
+        from agentowners.commands import add_policy_ref
+
+        parser = hook_parser("check-agent-push", __doc__)
+        add_policy_ref(parser, "the commit the remote already has")
+        policy_ref = parser.parse_args(argv).policy_ref
+    return run_guarded(lambda: check_agent_push(os.environ, policy_ref=policy_ref))
 
 
 if __name__ == "__main__":

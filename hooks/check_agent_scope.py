@@ -6,13 +6,13 @@ humans may not commit there; a human's staged change is not scope-checked.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
-from agentowners.cli import HelpFormatter, run_guarded
-from agentowners.errors import EXIT_OK
+from agentowners.errors import EXIT_OK, run_guarded
+
+from . import plain_arguments
 
 
 def check_agent_scope(environ: Mapping[str, str]) -> int:
@@ -25,10 +25,10 @@ def check_agent_scope(environ: Mapping[str, str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="check-agent-scope", description=__doc__, formatter_class=HelpFormatter
-    )
-    parser.parse_args(argv)
+    if plain_arguments(argv, 0, 0) is None:
+        from agentowners.cli import hook_parser
+
+        hook_parser("check-agent-scope", __doc__).parse_args(argv)
     return run_guarded(lambda: check_agent_scope(os.environ))
 
 

@@ -6,13 +6,13 @@ paths and the current branch (SPEC §4).
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
-from agentowners.cli import HelpFormatter, run_guarded
-from agentowners.errors import EXIT_OK
+from agentowners.errors import EXIT_OK, run_guarded
+
+from . import plain_arguments
 
 
 def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
@@ -25,12 +25,15 @@ def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="check-agent-trailer", description=__doc__, formatter_class=HelpFormatter
-    )
-    parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
-    args = parser.parse_args(argv)
-    return run_guarded(lambda: check_agent_trailer(args.message_file, os.environ))
+    plain = plain_arguments(argv, 1, 1)
+    if plain is None:
+        from agentowners.cli import hook_parser
+
+        parser = hook_parser("check-agent-trailer", __doc__)
+        parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")
+        plain = [parser.parse_args(argv).message_file]
+    message_file = plain[0]
+    return run_guarded(lambda: check_agent_trailer(message_file, os.environ))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from agentowners import gitcmd
@@ -52,3 +54,39 @@ def test_git_that_cannot_start_is_a_git_error(
         list(gitcmd.stream("log"))
     with pytest.raises(GitError, match="not installed"):
         gitcmd.run("status")
+
+
+def test_input_and_output_larger_than_a_pipe_do_not_stall(repo: GitRepo) -> None:
+    """cat-file answers while it reads: its output must be drained as its input is fed."""
+    repo.commit("one", "a")
+    head = repo.out("rev-parse", "HEAD")
+    specs = b"HEAD\n" * 20_000  # 100 KB in, several MB out: both beyond a pipe's 64 KiB
+    out = gitcmd.git("cat-file", "--batch", stdin=specs)
+    assert out.count(f"{head} commit ".encode()) == 20_000
+
+
+def test_a_failure_keeps_its_code_and_message(repo: GitRepo) -> None:
+    result = gitcmd.run("rev-parse", "--verify", "no-such-revision")
+    assert (result.code, result.out) == (128, b"")
+    assert b"fatal: Needed a single revision" in result.err
+    with pytest.raises(GitError, match="git rev-parse failed: fatal: Needed a single revision"):
+        gitcmd.git("rev-parse", "--verify", "no-such-revision")
+
+
+def test_git_is_found_on_the_given_environment_s_path(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environ = dict(os.environ)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert gitcmd.run("rev-parse", "--git-dir", env=environ).out == b".git\n"
+    with pytest.raises(GitError, match="not installed"):
+        gitcmd.run("status", env={**environ, "PATH": "/nonexistent"})
+
+
+def test_cwd_is_where_git_runs(
+    repo: GitRepo, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit("one", "sub/a")
+    top = str(repo.path)
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    assert gitcmd.git("rev-parse", "--show-prefix", cwd=f"{top}/sub") == b"sub/\n"

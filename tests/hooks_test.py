@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from agentowners import policy_source
 from agentowners.errors import GitError
-from agentowners_hooks import check_agent_policy, check_agent_push
+from agentowners_hooks import check_agent_policy, check_agent_push, check_agent_trailer
 from tests.gitrepo import POLICY, GitRepo
 
 # Importing any of these before the policy is known to exist costs a multiple
-# of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast).
-HEAVY = ("agentowners.engine", "agentowners.policy", "tomllib", "pathspec", "git")
+# of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast). Even
+# argparse, subprocess and typing: 2 to 3.5 ms each, as much as the git call.
+HEAVY = (
+    "agentowners.engine",
+    "agentowners.policy",
+    "tomllib",
+    "pathspec",
+    "git",
+    "argparse",
+    "subprocess",
+    "typing",
+)
 PROBE = """\
 import sys
 from agentowners_hooks.{module} import main
@@ -44,6 +55,40 @@ def test_without_a_policy_a_hook_imports_nothing_heavy(
     )
     assert "agentowners: no .agentowners.toml" in result.stdout
     assert result.stdout.splitlines()[-1] == "exit 0 heavy []"
+
+
+@pytest.mark.parametrize(
+    ("module", "argv", "said"),
+    [
+        ("check_agent_scope", ["--bogus"], "unrecognized arguments: --bogus"),
+        ("check_agent_trailer", [], "the following arguments are required: MSGFILE"),
+        ("check_agent_trailer", ["a", "b"], "unrecognized arguments: b"),
+        ("add_agent_trailer", ["a", "b", "c", "d"], "unrecognized arguments: d"),
+        ("check_agent_push", ["--policy-ref"], "expected one argument"),
+    ],
+)
+def test_without_a_policy_a_wrong_command_line_is_still_refused(
+    repo: GitRepo, module: str, argv: list[str], said: str
+) -> None:
+    """Plain arguments skip argparse; anything else still meets it, policy or not."""
+    repo.commit("readme", "README.md")
+    result = subprocess.run(
+        [sys.executable, "-m", f"agentowners_hooks.{module}", *argv],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert said in result.stderr
+
+
+def test_a_message_file_that_looks_like_an_option_is_passed_after_double_dash(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("readme", "README.md")
+    assert check_agent_trailer.main(["--", "-message"]) == 0
+    assert "no .agentowners.toml at HEAD" in capsys.readouterr().out
 
 
 def test_with_a_policy_the_engine_is_loaded(repo: GitRepo) -> None:
@@ -110,3 +155,16 @@ def test_check_agent_push_does_not_take_the_commit_from_the_environment(
         monkeypatch.setenv(name, value)
     assert check_agent_push.main([]) == 2
     assert "PRE_COMMIT_TO_REF is not the commit of refs/heads/main" in capsys.readouterr().err
+
+
+def test_no_policy_is_told_by_one_git_call(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HEAD's root tree comes in the same batch, so "missing" needs no second call;
+    names that merely contain the policy's are not it."""
+    repo.commit("look-alikes", "a.agentowners.toml", ".agentowners.toml.bak", "docs/x")
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    assert policy_source.commit_time_policy().raw is None
+    assert trace.read_text().count("trace: built-in: git cat-file") == 1
+    assert "rev-parse" not in trace.read_text()

@@ -1,4 +1,4 @@
-"""The `agentowners` command: one parser, lazy sub-commands, one error handler."""
+"""The `agentowners` command: one parser, lazy sub-commands, errors.run_guarded around them."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from agentowners.errors import EXIT_ERROR, EXIT_INTERRUPTED, AgentownersError
+from agentowners.errors import run_guarded
 
 # name -> (module implementing it, one-line help). Modules are imported only
 # when their command runs, so that hooks and guards start fast.
@@ -64,6 +64,16 @@ class HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, width=columns - 2)
 
 
+def hook_parser(prog: str, description: str | None) -> argparse.ArgumentParser:
+    """A hook's parser, built only for a command line that is more than plain arguments.
+
+    (agentowners_hooks.plain_arguments: a hook spares itself argparse otherwise.)
+    """
+    return argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=HelpFormatter
+    )
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only `command`'s own module is imported to add its options.
 
@@ -97,31 +107,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(command).parse_args(argv)
     module = COMMANDS[args.command][0]
     return run_guarded(lambda: int(importlib.import_module(module).run(args)))
-
-
-def run_guarded(action: Callable[[], int]) -> int:
-    """The one error handler: expected errors -> lines on stderr and exit 2.
-
-    Never exit 0 on a failure and never show a raw traceback.
-    """
-    try:
-        return int(action())
-    except AgentownersError as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("agentowners: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_ERROR
-    except Exception as exc:
-        print(
-            f"agentowners: internal error ({type(exc).__name__}: {exc}); nothing was "
-            "allowed. Please report this with the command you ran.",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
-"""Typed errors raised by the engine; only the CLI layer turns them into exit codes."""
+"""Typed errors raised by the engine, and the one handler that turns them into exit codes.
+
+Every front end (the CLI, each hook) runs its action in :func:`run_guarded`;
+it lives here, not in the CLI, so that a hook need not import argparse.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 
 # Exit codes shared by every command and hook (SPEC §4).
 EXIT_OK = 0
@@ -52,3 +57,28 @@ class PolicyError(AgentownersError):
             f"{self.source}:{p.line}: {p.message}" if p.line else f"{self.source}: {p.message}"
             for p in self.problems
         ]
+
+
+def run_guarded(action: Callable[[], int]) -> int:
+    """The one error handler: expected errors -> lines on stderr and exit 2.
+
+    Never exit 0 on a failure and never show a raw traceback.
+    """
+    try:
+        return int(action())
+    except AgentownersError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("agentowners: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:
+        print(
+            f"agentowners: internal error ({type(exc).__name__}: {exc}); nothing was "
+            "allowed. Please report this with the command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

@@ -135,16 +135,20 @@ def plan(
 def read_policies(checks: Sequence[PushCheck]) -> dict[str, bytes | None]:
     """The policy file at each check's commit (one git call); a missing commit is an error."""
     revs = sorted({check.policy_rev for check in checks if check.policy_rev})
-    specs = [spec for rev in revs for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}")]
+    specs = [
+        spec
+        for rev in revs
+        for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}", f"{rev}^{{tree}}")
+    ]
     found = policy_source.read_objects(specs)
     policies: dict[str, bytes | None] = {}
     for index, rev in enumerate(revs):
-        commit, policy = found[2 * index], found[2 * index + 1]
+        commit, policy, root = found[3 * index : 3 * index + 3]
         if commit is None:
             raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
         spec = f"{rev}:{policy_source.POLICY_FILE}"
         if policy is None:
-            policy_source.confirm_absent(spec)
+            policy_source.confirm_absent(spec, root=root)
         policies[rev] = policy_source.policy_blob(policy, spec)
     return policies
 
