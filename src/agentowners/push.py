@@ -26,10 +26,27 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple, Protocol
 
 from agentowners import gitcmd, policy_source, shallow
 from agentowners.errors import EXIT_OK, GitError, UsageError
+
+# Not imported from `typing`, which costs a push to a repository without a
+# policy 2 ms: mypy treats any `if TYPE_CHECKING:` block as seen by it alone.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Receiver(Protocol):
+        """The side that receives the push, as far as this repository can tell."""
+
+        @property
+        def known(self) -> tuple[str, ...]:
+            """`git log` arguments naming commits the receiver already has."""
+
+        @property
+        def default_tip(self) -> str | None:
+            """The commit of the receiver's default branch (HEAD), when this repository has it."""
+
 
 # All-zero object ids of SHA-1 and SHA-256 repositories: "no commit" in hook input.
 NO_COMMIT = "0" * 40
@@ -41,41 +58,52 @@ def is_zero(oid: str) -> bool:
     return oid in ZERO_IDS
 
 
-class RefUpdate(NamedTuple):
-    new: str  # the pushed commit (all zeros: the ref is deleted)
-    remote_ref: str  # the destination ref on the receiving side
-    old: str | None  # its current commit there (all zeros: new ref; None: unknown)
+class _Record:
+    """A record compared by value, like a NamedTuple but without importing `typing`."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and (type(other), other._values()) == (
+            type(self),
+            self._values(),
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
 
 
-class PushCheck(NamedTuple):
-    branch: str  # the destination branch, without refs/heads/
-    revisions: tuple[str, ...]  # `git log` arguments listing the commits to judge
-    policy_rev: str | None  # the commit whose policy judges them; None: there is none
+class RefUpdate(_Record):
+    __slots__ = ("new", "old", "remote_ref")
+
+    def __init__(self, new: str, remote_ref: str, old: str | None) -> None:
+        self.new = new  # the pushed commit (all zeros: the ref is deleted)
+        self.remote_ref = remote_ref  # the destination ref on the receiving side
+        self.old = old  # its current commit there (all zeros: new ref; None: unknown)
 
 
-class Receiver(Protocol):
-    """The side that receives the push, as far as this repository can tell."""
+class PushCheck(_Record):
+    __slots__ = ("branch", "policy_rev", "revisions")
 
-    @property
-    def known(self) -> tuple[str, ...]:
-        """`git log` arguments naming commits the receiver already has."""
-
-    @property
-    def default_tip(self) -> str | None:
-        """The commit of the receiver's default branch (HEAD), when this repository has it."""
+    def __init__(self, branch: str, revisions: tuple[str, ...], policy_rev: str | None) -> None:
+        self.branch = branch  # the destination branch, without refs/heads/
+        self.revisions = revisions  # `git log` arguments listing the commits to judge
+        self.policy_rev = policy_rev  # the commit whose policy judges them; None: there is none
 
 
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _existing(oids: Iterable[str]) -> set[str]:
-    """Those of `oids` that name commits in this repository (one git call)."""
-    wanted = sorted({oid for oid in oids if oid and not is_zero(oid)})
-    if not wanted:
-        return set()
-    found = policy_source.read_objects(wanted)
-    return {oid for oid, obj in zip(wanted, found) if obj is not None and obj.kind == "commit"}
+def _commit_oid(obj: policy_source.GitObject | None) -> str | None:
+    return obj.oid if obj is not None and obj.kind == "commit" else None
 
 
 def _newest_known(new: str, receiver: Receiver, also_known: Sequence[str]) -> str | None:
@@ -107,8 +135,53 @@ def _newest_known(new: str, receiver: Receiver, also_known: Sequence[str]) -> st
     return max(boundary, key=lambda fields: int(fields[2]))[1]
 
 
+class RevisionReads:
+    """Revisions read with their policy file and root tree, and kept for the push.
+
+    Planning asks which old tips this repository has, and the policy is most
+    often read at one of them: one `git cat-file --batch` answers both.
+    """
+
+    __slots__ = ("_read",)
+
+    def __init__(self) -> None:
+        self._read: dict[str, list[policy_source.GitObject | None]] = {}
+
+    def read(self, revs: Iterable[str]) -> None:
+        """Read those of `revs` not read yet (one git call, none when there are none)."""
+        wanted = sorted({rev for rev in revs if rev not in self._read})
+        if not wanted:
+            return
+        specs = [
+            spec
+            for rev in wanted
+            for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}", f"{rev}^{{tree}}")
+        ]
+        found = policy_source.read_objects(specs)
+        for index, rev in enumerate(wanted):
+            self._read[rev] = found[3 * index : 3 * index + 3]
+
+    def is_commit(self, rev: str) -> bool:
+        obj = self._read[rev][0]
+        return obj is not None and obj.kind == "commit"
+
+    def policy(self, rev: str) -> bytes | None:
+        """The policy file as committed at `rev`; a missing commit is an error."""
+        commit, policy, root = self._read[rev]
+        if commit is None:
+            raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
+        spec = f"{rev}:{policy_source.POLICY_FILE}"
+        if policy is None:
+            policy_source.confirm_absent(spec, root=root)
+        return policy_source.policy_blob(policy, spec)
+
+
 def plan(
-    updates: Sequence[RefUpdate], receiver: Receiver, *, policy_ref: str | None = None
+    updates: Sequence[RefUpdate],
+    receiver: Receiver,
+    *,
+    policy_ref: str | None = None,
+    reads: RevisionReads | None = None,
 ) -> list[PushCheck]:
     """One check per branch update: the commits to judge, the branch, the policy's commit."""
     branch_updates = [
@@ -116,7 +189,11 @@ def plan(
         for update in updates
         if not is_zero(update.new) and update.remote_ref.startswith(BRANCH_PREFIX)
     ]
-    have = _existing(update.old or "" for update in branch_updates)
+    olds = [update.old for update in branch_updates if update.old and not is_zero(update.old)]
+    if reads is None:
+        reads = RevisionReads()
+    reads.read(olds)
+    have = {old for old in olds if reads.is_commit(old)}
     known_olds = sorted(have)
     checks = []
     for update in branch_updates:
@@ -132,25 +209,11 @@ def plan(
     return checks
 
 
-def read_policies(checks: Sequence[PushCheck]) -> dict[str, bytes | None]:
-    """The policy file at each check's commit (one git call); a missing commit is an error."""
+def read_policies(checks: Sequence[PushCheck], reads: RevisionReads) -> dict[str, bytes | None]:
+    """The policy file at each check's commit (at most one git call)."""
     revs = sorted({check.policy_rev for check in checks if check.policy_rev})
-    specs = [
-        spec
-        for rev in revs
-        for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}", f"{rev}^{{tree}}")
-    ]
-    found = policy_source.read_objects(specs)
-    policies: dict[str, bytes | None] = {}
-    for index, rev in enumerate(revs):
-        commit, policy, root = found[3 * index : 3 * index + 3]
-        if commit is None:
-            raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
-        spec = f"{rev}:{policy_source.POLICY_FILE}"
-        if policy is None:
-            policy_source.confirm_absent(spec, root=root)
-        policies[rev] = policy_source.policy_blob(policy, spec)
-    return policies
+    reads.read(revs)
+    return {rev: reads.policy(rev) for rev in revs}
 
 
 def check(
@@ -161,11 +224,12 @@ def check(
     fmt: str = "text",
 ) -> int:
     """Plan, read the policies, and (only when there is one) judge with the engine."""
-    checks = plan(updates, receiver, policy_ref=policy_ref)
+    reads = RevisionReads()
+    checks = plan(updates, receiver, policy_ref=policy_ref, reads=reads)
     if not checks:
         print("agentowners: the push updates no branch (only deletions or tags): nothing to check")
         return EXIT_OK
-    policies = read_policies(checks)
+    policies = read_policies(checks, reads)
     if not any(policies.values()):
         where = f"at {policy_ref}" if policy_ref else "in the commits the receiver has"
         print(policy_source.no_policy_line(where))
@@ -206,11 +270,14 @@ class PushRemote:
         self.remote = remote
         self.known = (f"--remotes={remote}",)
 
-    def _tracking(self, ref: str) -> str | None:
-        """The remote-tracking ref's commit for the remote's `ref` (`refs/heads/X` or HEAD)."""
+    def tracking_ref(self, ref: str) -> str:
+        """The remote-tracking ref of the remote's `ref` (`refs/heads/X` or HEAD)."""
         name = ref[len(BRANCH_PREFIX) :] if ref.startswith(BRANCH_PREFIX) else ref
-        obj = policy_source.read_objects([f"refs/remotes/{self.remote}/{name}"])[0]
-        return obj.oid if obj is not None and obj.kind == "commit" else None
+        return f"refs/remotes/{self.remote}/{name}"
+
+    def _tracking(self, ref: str) -> str | None:
+        """The remote-tracking ref's commit for the remote's `ref`."""
+        return _commit_oid(policy_source.read_objects([self.tracking_ref(ref)])[0])
 
     def ask(self, *patterns: str) -> tuple[dict[str, str], dict[str, str]]:
         """({ref: commit}, {symbolic ref: target}) as the remote itself advertises them."""
@@ -232,22 +299,23 @@ class PushRemote:
             return tip
         refs, symrefs = self.ask("HEAD")
         advertised = refs.get("HEAD")
-        if advertised and _existing([advertised]):
+        if advertised and _commit_oid(policy_source.read_objects([advertised])[0]):
             return advertised
         target = symrefs.get("HEAD")
         # Not fetched lately: the remote-tracking copy of its default branch is
         # older, so judging from it checks more commits, never fewer.
         return self._tracking(target) if target else None
 
-    def old_tip(self, remote_ref: str, pushed_from: str | None) -> str:
+    def old_tip(self, remote_ref: str, pushed_from: str | None, tracked: str | None) -> str:
         """The commit `remote_ref` has on the remote (all zeros when it has none).
 
         `pushed_from` is pre-commit's PRE_COMMIT_FROM_REF: the remote's old tip
         when it exists here, but for a new branch the parent of the first
         commit the remote lacks. It is taken as the old tip only when the
-        remote-tracking branch agrees; otherwise the remote is asked.
+        remote-tracking branch (`tracked`: its commit, None without one)
+        agrees; otherwise the remote is asked.
         """
-        if pushed_from and self._tracking(remote_ref) == pushed_from:
+        if pushed_from and tracked == pushed_from:
             return pushed_from
         refs, _ = self.ask(remote_ref)
         return refs.get(remote_ref, NO_COMMIT)
@@ -300,15 +368,15 @@ def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote
     # The pushed commit is the local ref's: pre-commit exports the ref names
     # on every push, but PRE_COMMIT_TO_REF not always, so a value inherited
     # from the pusher's own environment must not choose what is checked.
-    obj = policy_source.read_objects([local_ref])[0]
-    if obj is None:
+    receiver = PushRemote(remote)
+    pushed, tracked = policy_source.read_objects([local_ref, receiver.tracking_ref(remote_ref)])
+    if pushed is None:
         raise GitError(f"cannot find the pushed commit {local_ref!r}")
-    new = obj.oid
+    new = pushed.oid
     if environ.get("PRE_COMMIT_TO_REF", new) != new:
         raise UsageError(
             f"PRE_COMMIT_TO_REF is not the commit of {local_ref}: this is no push pre-commit "
             "started; nothing was allowed"
         )
-    receiver = PushRemote(remote)
-    old = receiver.old_tip(remote_ref, environ.get("PRE_COMMIT_FROM_REF"))
+    old = receiver.old_tip(remote_ref, environ.get("PRE_COMMIT_FROM_REF"), _commit_oid(tracked))
     return RefUpdate(new, remote_ref, old), receiver
