@@ -11,7 +11,7 @@ import pytest
 from agentowners import policy_source
 from agentowners.errors import GitError
 from agentowners_hooks import check_agent_policy, check_agent_push, check_agent_trailer
-from tests.gitrepo import POLICY, GitRepo
+from tests.gitrepo import POLICY, GitRepo, bare_remote
 
 # Importing any of these before the policy is known to exist costs a multiple
 # of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast). Even
@@ -52,12 +52,49 @@ def test_without_a_policy_a_hook_imports_nothing_heavy(
 ) -> None:
     repo.commit("readme", "README.md")
     repo.write(".git/COMMIT_EDITMSG", "message\n")
-    probe = PROBE.format(module=module, argv=argv, heavy=HEAVY)
+    out = probe(repo, module, argv)
+    assert "agentowners: no .agentowners.toml" in out
+    assert out.splitlines()[-1] == "exit 0 heavy []"
+
+
+def test_without_a_policy_check_agent_push_imports_nothing_heavy(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone pushing one new commit to its tracked branch, as pre-commit runs the hook;
+    the pushed commit, the remote-tracking branch, the old tip and its policy take
+    two git calls."""
+    server = bare_remote(tmp_path / "remote.git")
+    repo.commit("readme", "README.md")
+    repo.git("remote", "add", "origin", str(server.path))
+    repo.git("push", "-q", "-u", "origin", "main")
+    old = repo.out("rev-parse", "HEAD")
+    repo.commit("parser", "src/parser.py")
+    for name, value in {
+        "PRE_COMMIT_FROM_REF": old,
+        "PRE_COMMIT_TO_REF": repo.out("rev-parse", "HEAD"),
+        "PRE_COMMIT_REMOTE_NAME": "origin",
+        "PRE_COMMIT_REMOTE_URL": str(server.path),
+        "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main",
+        "GIT_TRACE": str(tmp_path / "trace"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    out = probe(repo, "check_agent_push", [])
+    assert "no .agentowners.toml in the commits the receiver has" in out
+    assert out.splitlines()[-1] == "exit 0 heavy []"
+    assert (tmp_path / "trace").read_text().count("trace: built-in: git ") == 2
+
+
+def probe(repo: GitRepo, module: str, argv: list[str]) -> str:
+    """What a hook's `main(argv)` printed, then its exit code and the HEAVY modules it imported."""
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE.format(module=module, argv=argv, heavy=HEAVY)],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert "agentowners: no .agentowners.toml" in result.stdout
-    assert result.stdout.splitlines()[-1] == "exit 0 heavy []"
+    return result.stdout
 
 
 @pytest.mark.parametrize(
@@ -96,11 +133,7 @@ def test_a_message_file_that_looks_like_an_option_is_passed_after_double_dash(
 
 def test_with_a_policy_the_engine_is_loaded(repo: GitRepo) -> None:
     repo.init_policy()
-    probe = PROBE.format(module="check_agent_scope", argv=[], heavy=HEAVY)
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True
-    )
-    assert "heavy []" not in result.stdout
+    assert "heavy []" not in probe(repo, "check_agent_scope", [])
 
 
 def test_check_agent_policy_validates_the_staged_copy(
