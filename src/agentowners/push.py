@@ -162,8 +162,7 @@ class RevisionReads:
             self._read[rev] = found[3 * index : 3 * index + 3]
 
     def is_commit(self, rev: str) -> bool:
-        obj = self._read[rev][0]
-        return obj is not None and obj.kind == "commit"
+        return _commit_oid(self._read[rev][0]) is not None
 
     def policy(self, rev: str) -> bytes | None:
         """The policy file as committed at `rev`; a missing commit is an error."""
