@@ -11,6 +11,7 @@ import select
 from collections.abc import Iterator, Mapping, Sequence
 
 from agentowners.errors import GitError
+from agentowners.records import Record
 
 # Output that does not depend on the user's configuration: no pager, no colour,
 # no quoting of non-ASCII path bytes, no external diff or text conversion.
@@ -26,8 +27,8 @@ MINIMUM_VERSION = (2, 31)
 _UNKNOWN_OPTION = (b"unknown option", b"unknown switch", b"unrecognized argument", b"usage: git ")
 
 
-class Result:
-    """What a git call did. A plain class, not a NamedTuple: `typing` costs hooks 2 ms."""
+class Result(Record):
+    """What a git call did (a Record, not a NamedTuple: see records)."""
 
     __slots__ = ("code", "err", "out")
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from agentowners import gitcmd
 from agentowners.errors import GitError
+from agentowners.records import Record
 
 POLICY_FILE = ".agentowners.toml"
 
@@ -19,7 +20,7 @@ POLICY_FILE = ".agentowners.toml"
 # Plain classes, not NamedTuples: importing `typing` costs a hook without a policy 2 ms.
 
 
-class GitObject:
+class GitObject(Record):
     __slots__ = ("data", "kind", "oid")
 
     def __init__(self, oid: str, kind: str, data: bytes) -> None:
@@ -28,7 +29,7 @@ class GitObject:
         self.data = data
 
 
-class PolicySource:
+class PolicySource(Record):
     __slots__ = ("raw", "where")
 
     def __init__(self, raw: bytes | None, where: str) -> None:

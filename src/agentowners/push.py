@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from agentowners import gitcmd, policy_source, shallow
 from agentowners.errors import EXIT_OK, GitError, UsageError
+from agentowners.records import Record
 
 # Not imported from `typing`, which costs a push to a repository without a
 # policy 2 ms: mypy treats any `if TYPE_CHECKING:` block as seen by it alone.
@@ -58,29 +59,7 @@ def is_zero(oid: str) -> bool:
     return oid in ZERO_IDS
 
 
-class _Record:
-    """A record compared by value, like a NamedTuple but without importing `typing`."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Record) and (type(other), other._values()) == (
-            type(self),
-            self._values(),
-        )
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-
-class RefUpdate(_Record):
+class RefUpdate(Record):
     __slots__ = ("new", "old", "remote_ref")
 
     def __init__(self, new: str, remote_ref: str, old: str | None) -> None:
@@ -89,7 +68,7 @@ class RefUpdate(_Record):
         self.old = old  # its current commit there (all zeros: new ref; None: unknown)
 
 
-class PushCheck(_Record):
+class PushCheck(Record):
     __slots__ = ("branch", "policy_rev", "revisions")
 
     def __init__(self, branch: str, revisions: tuple[str, ...], policy_rev: str | None) -> None:
