@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from agentowners.demo import hook_script
 from agentowners.installation import INSTALL_COMMAND
 from agentowners.shellwrites import HOOK_IDS
 from tests import precommit
-from tests.gitrepo import GitRepo, bare_remote, hook_script, write_hook
+from tests.gitrepo import GitRepo, bare_remote, write_hook
 
 CODEX = {"CODEX_SANDBOX": "seatbelt"}
 CODEX_MSG = "parser\n\nAgent: codex"
@@ -193,7 +194,7 @@ def test_agentowners_pre_push_as_pre_push_legacy_checks_every_ref(
     repo.git("remote", "add", "origin", str(server.path))
     repo.git("push", "-q", "origin", "main")
     hooks_dir = repo.path / ".git" / "hooks"
-    write_hook(hooks_dir, "pre-push", hook_script("agentowners.cli pre-push"))
+    write_hook(hooks_dir, "pre-push", hook_script(("agentowners", "pre-push")))
     installed = precommit.pre_commit(repo, "install", "-t", "pre-push")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert (hooks_dir / "pre-push.legacy").exists()

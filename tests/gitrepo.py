@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+from agentowners.demo import NATIVE_HOOKS, hook_script
 
 POLICY = """\
 version = 1
@@ -91,20 +92,6 @@ class GitRepo:
         return self.commit("policy", ".agentowners.toml", content=policy)
 
 
-# The commit-time hooks, installed as plain git hooks that run this checkout's
-# code (what `pre-commit install` does, minus pre-commit: the e2e tests cover it).
-NATIVE_HOOKS = {
-    "pre-commit": "agentowners_hooks.check_agent_scope",
-    "prepare-commit-msg": "agentowners_hooks.add_agent_trailer",
-    "commit-msg": "agentowners_hooks.check_agent_trailer",
-    "pre-push": "agentowners.cli pre-push",
-}
-
-
-def hook_script(module_and_args: str) -> str:
-    return f'#!/bin/sh\nexec "{sys.executable}" -m {module_and_args} "$@"\n'
-
-
 def write_hook(hooks_dir: Path, name: str, script: str) -> Path:
     hooks_dir.mkdir(parents=True, exist_ok=True)
     path = hooks_dir / name
@@ -114,6 +101,8 @@ def write_hook(hooks_dir: Path, name: str, script: str) -> Path:
 
 
 def install_native_hooks(repo: GitRepo, stages: tuple[str, ...] = tuple(NATIVE_HOOKS)) -> None:
+    """The hooks as plain git hooks running this checkout's code, exactly as
+    `agentowners demo` installs them (pre-commit itself: the e2e tests)."""
     hooks_dir = Path(repo.out("rev-parse", "--path-format=absolute", "--git-path", "hooks"))
     for stage in stages:
         write_hook(hooks_dir, stage, hook_script(NATIVE_HOOKS[stage]))
@@ -126,7 +115,7 @@ def bare_remote(path: Path, branch: str = "main") -> GitRepo:
 
 
 def install_pre_receive(server: GitRepo) -> None:
-    write_hook(server.path / "hooks", "pre-receive", hook_script("agentowners.cli pre-receive"))
+    write_hook(server.path / "hooks", "pre-receive", hook_script(("agentowners", "pre-receive")))
 
 
 def guarded_remote(repo: GitRepo, path: Path, gate: str | None) -> GitRepo:
