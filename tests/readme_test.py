@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import pytest
 import yaml
 
-from agentowners import checks
+from agentowners import actor, checks
 from agentowners.builtin_agents import BUILTIN_AGENTS
 from agentowners.cli import COMMANDS
 from agentowners.commands import init
@@ -472,6 +472,14 @@ def test_audit_json_fields_are_documented(tmp_path: Path, monkeypatch: pytest.Mo
     emitted = set(_fields(json.loads(out.getvalue())))
     documented = {field for row in _table("audit-json") for field in _spans(row[0])}
     assert emitted == documented
+
+
+def test_audit_sources_are_the_ones_documented() -> None:
+    """A commit's `source` is any of actor.SOURCES but the two that only the
+    environment of a commit being made can give."""
+    (row,) = [row for row in _table("audit-json") if _spans(row[0]) == ["commits[].source"]]
+    from_environment = {actor.SOURCE_AGENTOWNERS_AGENT, actor.SOURCE_ENVIRONMENT}
+    assert set(_spans(row[2])) == set(actor.SOURCES) - from_environment
 
 
 def test_every_registered_command_is_documented() -> None:
