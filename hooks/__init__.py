@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def plain_arguments(argv: Sequence[str] | None, fewest: int, most: int) -> list[str] | None:

@@ -6,12 +6,14 @@ every check uses; a bad policy fails with FILE:LINE messages (exit 2).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from agentowners import policy_source
 from agentowners.errors import EXIT_OK, run_guarded
 
 from . import plain_arguments
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def check_agent_policy() -> int:

@@ -7,12 +7,15 @@ passes no more); `agentowners pre-push` as a plain git hook sees them all.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 
 from agentowners import push
 from agentowners.errors import run_guarded
 
 from . import plain_arguments
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = None) -> int:

@@ -7,12 +7,15 @@ paths and the current branch (SPEC §4).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 
 from agentowners import policy_source
 from agentowners.errors import EXIT_OK, run_guarded
 
 from . import plain_arguments
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,8 @@ from tests.gitrepo import POLICY, GitRepo, bare_remote
 
 # Importing any of these before the policy is known to exist costs a multiple
 # of Python's start-up (SPEC §2: no policy -> one line, exit 0, fast). Even
-# argparse, subprocess and typing: 2 to 3.5 ms each, as much as the git call.
+# argparse, subprocess and typing: 2 to 3.5 ms each, as much as the git call;
+# re, collections, functools and warnings: 0.5 to 4.5 ms each.
 HEAVY = (
     "agentowners.engine",
     "agentowners.policy",
@@ -25,7 +28,12 @@ HEAVY = (
     "argparse",
     "subprocess",
     "typing",
+    "re",
+    "collections",
+    "functools",
+    "warnings",
 )
+ROOT = Path(__file__).resolve().parent.parent
 # Modules Python itself loaded before the hook (an editable install's import
 # finder brings typing on Python 3.9) are not the hook's cost.
 PROBE = """\
@@ -63,6 +71,17 @@ def test_without_a_policy_check_agent_push_imports_nothing_heavy(
     """A clone pushing one new commit to its tracked branch, as pre-commit runs the hook;
     the pushed commit, the remote-tracking branch, the old tip and its policy take
     two git calls."""
+    push_one_commit(repo, tmp_path, monkeypatch)
+    monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
+    out = probe(repo, "check_agent_push", [])
+    assert "no .agentowners.toml in the commits the receiver has" in out
+    assert out.splitlines()[-1] == "exit 0 heavy []"
+    assert (tmp_path / "trace").read_text().count("trace: built-in: git ") == 2
+
+
+def push_one_commit(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clone about to push one new commit to its tracked branch, in the environment
+    pre-commit gives `check-agent-push` (README.md is committed and pushed)."""
     server = bare_remote(tmp_path / "remote.git")
     repo.commit("readme", "README.md")
     repo.git("remote", "add", "origin", str(server.path))
@@ -76,13 +95,8 @@ def test_without_a_policy_check_agent_push_imports_nothing_heavy(
         "PRE_COMMIT_REMOTE_URL": str(server.path),
         "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
         "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main",
-        "GIT_TRACE": str(tmp_path / "trace"),
     }.items():
         monkeypatch.setenv(name, value)
-    out = probe(repo, "check_agent_push", [])
-    assert "no .agentowners.toml in the commits the receiver has" in out
-    assert out.splitlines()[-1] == "exit 0 heavy []"
-    assert (tmp_path / "trace").read_text().count("trace: built-in: git ") == 2
 
 
 def probe(repo: GitRepo, module: str, argv: list[str]) -> str:
@@ -95,6 +109,41 @@ def probe(repo: GitRepo, module: str, argv: list[str]) -> str:
         check=True,
     )
     return result.stdout
+
+
+def installed_hook_scripts() -> dict[str, str]:
+    """{hook id: the executable pip installed for its `entry`} (.pre-commit-hooks.yaml)."""
+    entries = re.findall(r"^  entry: (\S+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.M)
+    return {entry: str(Path(sys.executable).parent / entry) for entry in entries}
+
+
+@pytest.mark.parametrize("entry", sorted(installed_hook_scripts()))
+def test_the_installed_hook_executables_import_only_their_hook(
+    repo: GitRepo, entry: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What pre-commit runs. The wrapper pip writes for an entry point imports `re`
+    first (half again Python's start-up); ours import the hook's module alone, whose
+    imports test_without_a_policy_* hold to HEAVY."""
+    if entry == "check-agent-push":
+        push_one_commit(repo, tmp_path, monkeypatch)
+    else:
+        repo.commit("readme", "README.md")
+    repo.write(".git/COMMIT_EDITMSG", "message\n")
+    script = Path(installed_hook_scripts()[entry])
+    code = ast.parse(script.read_text())
+    imported = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(code)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    ]
+    assert imported == [f"agentowners_hooks.{entry.replace('-', '_')}"]
+    args = [".git/COMMIT_EDITMSG"] if entry in ("add-agent-trailer", "check-agent-trailer") else []
+    result = subprocess.run(
+        [script, *args], cwd=repo.path, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "agentowners: no .agentowners.toml" in result.stdout
 
 
 @pytest.mark.parametrize(

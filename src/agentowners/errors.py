@@ -7,7 +7,10 @@ it lives here, not in the CLI, so that a hook need not import argparse.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 # Exit codes shared by every command and hook (SPEC §4).
 EXIT_OK = 0

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Iterator, Mapping, Sequence
 
 from agentowners.errors import GitError
 from agentowners.records import Record
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
 
 # Output that does not depend on the user's configuration: no pager, no colour,
 # no quoting of non-ASCII path bytes, no external diff or text conversion.
@@ -111,8 +114,12 @@ def run(
 
 
 def _program(name: str, env: Mapping[str, str]) -> str:
-    """`name` on `env`'s PATH, as subprocess finds it (posix_spawn does not search)."""
-    for directory in os.get_exec_path(env):
+    """`name` on `env`'s PATH, as subprocess finds it (posix_spawn does not search).
+
+    PATH is split here as os.get_exec_path splits it, which imports `warnings`.
+    """
+    path = env.get("PATH")
+    for directory in (os.defpath if path is None else path).split(os.pathsep):
         candidate = os.path.join(directory, name)
         if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
             return candidate

@@ -8,11 +8,13 @@ with no policy passes with one line saying so).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from agentowners import gitcmd
 from agentowners.errors import GitError
 from agentowners.records import Record
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 POLICY_FILE = ".agentowners.toml"
 
@@ -72,11 +74,41 @@ def policy_blob(obj: GitObject | None, spec: str) -> bytes | None:
 
 def read_policy_at(rev: str, cwd: str | None = None) -> bytes | None:
     """The policy file as committed at `rev` (or the index for ":"); None if it has none."""
-    spec = f"{rev}:{POLICY_FILE}" if rev != ":" else f":{POLICY_FILE}"
+    if rev == ":":
+        return index_policy(cwd)
+    spec = f"{rev}:{POLICY_FILE}"
     (found,) = read_objects([spec], cwd)
     if found is None:
         confirm_absent(spec, cwd)
     return policy_blob(found, spec)
+
+
+def index_policy(cwd: str | None = None) -> bytes | None:
+    """The policy file staged in the index (stage 0); None when the index has none.
+
+    `git ls-files --stage` tells a path the index lacks from a staged blob
+    that is missing, which `cat-file` calls "missing" alike: an index without
+    a policy is told so by one git call, a staged one read with a second.
+    """
+    pathspec = f":(top,literal){POLICY_FILE}"  # whatever the current directory
+    listed = gitcmd.git("ls-files", "--stage", "-z", "--", pathspec, cwd=cwd)
+    for entry in listed.split(b"\0"):
+        info, _, path = entry.partition(b"\t")
+        mode, _, rest = info.partition(b" ")
+        oid, _, stage = rest.partition(b" ")
+        if path.decode(errors="replace") != POLICY_FILE or stage != b"0":
+            continue  # a path below a directory of that name, or a conflict's side
+        spec = f":{POLICY_FILE}"
+        if mode == b"160000":  # a submodule: its commit is not in this repository
+            raise GitError(f"{spec} is not a file")
+        (blob,) = read_objects([oid.decode()], cwd)
+        if blob is None:
+            raise GitError(
+                f"{spec} is in the index but its object is missing: the repository is "
+                "corrupt or incomplete (run git fsck; fetch again)"
+            )
+        return policy_blob(blob, spec)
+    return None
 
 
 def confirm_absent(spec: str, cwd: str | None = None, *, root: GitObject | None = None) -> None:
@@ -117,19 +149,16 @@ def commit_time_policy() -> PolicySource:
     Never the work tree's or the index's when HEAD exists: a change must not
     bring the rules it is judged by (SPEC §5, "Which policy is in force").
     """
-    at_head, in_index = f"HEAD:{POLICY_FILE}", f":{POLICY_FILE}"
+    at_head = f"HEAD:{POLICY_FILE}"
     # The index only when needed: reading it costs git ~10 ms per 100,000 files,
     # more than the rest of this call; a second call before the first commit
     # is cheaper than that on every commit.
     head, head_policy, root = read_objects(["HEAD", at_head, "HEAD^{tree}"])
-    if head is not None:
-        spec, policy, where = at_head, head_policy, "at HEAD"
-    else:
-        (index_policy,) = read_objects([in_index])
-        spec, policy, where = in_index, index_policy, "in the index"
-    if policy is None:
-        confirm_absent(spec, root=root)
-    return PolicySource(policy_blob(policy, spec), where)
+    if head is None:
+        return PolicySource(index_policy(), "in the index")
+    if head_policy is None:
+        confirm_absent(at_head, root=root)
+    return PolicySource(policy_blob(head_policy, at_head), "at HEAD")
 
 
 def commit_time_policy_or_say_none() -> bytes | None:

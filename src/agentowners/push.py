@@ -24,17 +24,13 @@ push to a repository without any policy is answered before the engine loads.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Mapping, Sequence
-
 from agentowners import gitcmd, policy_source, shallow
 from agentowners.errors import EXIT_OK, GitError, UsageError
 from agentowners.records import Record
 
-# Not imported from `typing`, which costs a push to a repository without a
-# policy 2 ms: mypy treats any `if TYPE_CHECKING:` block as seen by it alone.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
     from typing import Protocol
 
     class Receiver(Protocol):
@@ -220,7 +216,26 @@ def check(
 # --- the receiving side, as each front end sees it ----------------------------
 
 
-class ThisRepository:
+class _AsksDefaultTipOnce:
+    """A receiver whose default branch is looked up at most once, when first needed.
+
+    (Not functools.cached_property: functools costs a push without a policy 1 ms.)
+    """
+
+    def __init__(self) -> None:
+        self._default_tip: list[str | None] = []  # empty until asked
+
+    @property
+    def default_tip(self) -> str | None:
+        if not self._default_tip:
+            self._default_tip.append(self._find_default_tip())
+        return self._default_tip[0]
+
+    def _find_default_tip(self) -> str | None:
+        raise NotImplementedError
+
+
+class ThisRepository(_AsksDefaultTipOnce):
     """pre-receive: the repository receiving the push; its refs are not updated yet.
 
     Inside a pre-receive hook the pushed objects sit in a quarantine directory
@@ -230,13 +245,12 @@ class ThisRepository:
 
     known = ("--all",)
 
-    @functools.cached_property
-    def default_tip(self) -> str | None:
+    def _find_default_tip(self) -> str | None:
         result = gitcmd.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
         return _decode(result.out).strip() if result.code == 0 else None
 
 
-class PushRemote:
+class PushRemote(_AsksDefaultTipOnce):
     """pre-push: a remote (a name, or a URL) as the pushing repository knows it.
 
     What it has: its remote-tracking branches. Its default branch: the
@@ -245,6 +259,7 @@ class PushRemote:
     """
 
     def __init__(self, remote: str) -> None:
+        super().__init__()
         self.remote = remote
         self.known = (f"--remotes={remote}",)
 
@@ -270,8 +285,7 @@ class PushRemote:
                 refs[ref] = value
         return refs, symrefs
 
-    @functools.cached_property
-    def default_tip(self) -> str | None:
+    def _find_default_tip(self) -> str | None:
         tip = self._tracking("HEAD")
         if tip is not None:
             return tip

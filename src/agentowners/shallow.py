@@ -9,10 +9,12 @@ the push planner can use it before the engine loads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from agentowners import gitcmd
 from agentowners.errors import GitError
+
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def cut_among(commits: Iterable[str]) -> str | None:
