@@ -212,6 +212,40 @@ def test_a_policy_path_that_is_not_a_file_is_an_error(repo: GitRepo) -> None:
         policy_source.commit_time_policy()
 
 
+MISSING_BLOB = "1" * 40  # an object id no repository here has
+
+
+@pytest.mark.parametrize(
+    ("staged", "expected"),
+    [
+        ("100644 {blob} 0\t.agentowners.toml", "policy"),
+        ("100644 {blob} 0\t.agentowners.toml/inner", None),  # a directory of that name
+        ("100644 {blob} 0\tsrc/.agentowners.toml", None),  # not at the top
+        # A conflict's sides only (git refuses to commit those): no stage-0 policy.
+        ("100644 {blob} 2\t.agentowners.toml\n100644 {blob} 3\t.agentowners.toml", None),
+        ("100644 " + MISSING_BLOB + " 0\t.agentowners.toml", "in the index but its object"),
+        ("160000 " + MISSING_BLOB + " 0\t.agentowners.toml", ":.agentowners.toml is not a file"),
+    ],
+)
+def test_the_index_policy_is_read_from_its_stage_0_entry(
+    repo: GitRepo, staged: str, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `git ls-files` answers "no policy"; a staged one whose object is lost, or a
+    submodule in its place, is an error, not a missing policy."""
+    blob = repo.git("hash-object", "-w", "--stdin", stdin=POLICY).stdout.strip()
+    repo.git("update-index", "--index-info", stdin=staged.format(blob=blob) + "\n")
+    (repo.path / "src").mkdir()
+    monkeypatch.chdir(repo.path / "src")  # the pathspec is the top's, wherever git runs
+    if expected is None:
+        assert policy_source.read_policy_at(":") is None
+    elif expected == "policy":
+        assert policy_source.read_policy_at(":") == POLICY.encode()
+        assert policy_source.commit_time_policy().raw == POLICY.encode()  # no HEAD yet
+    else:
+        with pytest.raises(GitError, match=expected):
+            policy_source.read_policy_at(":")
+
+
 def test_objects_are_read_in_one_call(repo: GitRepo) -> None:
     repo.init_policy()
     head, policy, missing = policy_source.read_objects(

@@ -91,7 +91,7 @@ def index_policy(cwd: str | None = None) -> bytes | None:
     a policy is told so by one git call, a staged one read with a second.
     """
     pathspec = f":(top,literal){POLICY_FILE}"  # whatever the current directory
-    listed = gitcmd.git("ls-files", "--stage", "-z", "--", pathspec, cwd=cwd)
+    listed = gitcmd.git("ls-files", "--stage", "--full-name", "-z", "--", pathspec, cwd=cwd)
     for entry in listed.split(b"\0"):
         info, _, path = entry.partition(b"\t")
         mode, _, rest = info.partition(b" ")
