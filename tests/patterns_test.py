@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pathspec import PathSpec
+from pathspec.patterns.gitignore.base import GitIgnorePatternError
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
-from agentowners.patterns import Decision, ScopeMatcher
+from agentowners.patterns import Decision, ScopeMatcher, _plain_translation, pattern_regexes
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def reference(patterns: list[str], path: str) -> Decision:
@@ -80,6 +86,82 @@ def test_decides_what_pathspec_decides(patterns: list[str], paths: list[str]) ->
     matcher = ScopeMatcher(patterns)
     for path in paths * 2:  # twice: the second time from what was remembered
         assert matcher.decide(path) == reference(patterns, path), (patterns, path)
+
+
+# Patterns of the shapes agentowners translates itself (no "\\", no "["), and odd ones.
+PLAIN_SEGMENTS = st.one_of(
+    st.sampled_from(["**", "*", "a", "b", "*.md", "a*", "?", "x y", ".", "..", "", "a**b"]),
+    st.text(alphabet="ab.*?!#-]é ", min_size=1, max_size=4),
+)
+PATTERN_TEXT = st.one_of(
+    st.lists(PLAIN_SEGMENTS, min_size=1, max_size=5).map("/".join),
+    st.lists(PLAIN_SEGMENTS, min_size=1, max_size=5).map(lambda s: "!" + "/".join(s)),
+    st.text(alphabet="ab*?/!# \t\n-]é[\\", max_size=10),
+    patterns(),
+)
+
+
+def pathspec_translation(pattern: str) -> tuple[str | None, bool | None] | type[Exception]:
+    try:
+        return GitIgnoreSpecPattern.pattern_to_regex(pattern)
+    except ValueError as exc:
+        return type(exc)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(PATTERN_TEXT)
+@example("!")
+@example("!/")
+@example("/")
+@example("#a")
+@example("")
+@example(" a")
+@example("a ")
+@example("**/")
+@example("*/")
+@example("!*/**/")
+@example("a//b")
+@example("/**/**/a/**")
+def test_translates_a_pattern_as_pathspec_does(pattern: str) -> None:
+    """pathspec's import costs a third of a commit-time check: the patterns with
+    no escape and no range are translated without it, to the very same regex."""
+    expected = pathspec_translation(pattern)
+    plain = _plain_translation(pattern)
+    if plain is None:
+        # Declined: left to pathspec (escapes, ranges, trailing blanks, invalid).
+        assert (
+            "\\" in pattern
+            or "[" in pattern
+            or pattern[-1:].isspace()
+            or expected is GitIgnorePatternError
+        ), pattern
+    else:
+        assert plain == expected, pattern
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            pattern_regexes([pattern])
+    else:
+        assert pattern_regexes([pattern]) == [expected]
+
+
+def test_a_policy_of_plain_patterns_never_imports_pathspec(tmp_path: Path) -> None:
+    """Every pattern of the sample configurations is translated without pathspec."""
+    code = """
+import sys
+from agentowners.policy import load_policy
+for path in sys.argv[1:]:
+    policy = load_policy(open(path, "rb").read(), path)
+    for agent in policy.agents:
+        policy.scope(agent).decide("src/a.py")
+    policy.protection.decide("src/a.py")
+print(sorted(m for m in sys.modules if m.split(".")[0] == "pathspec"))
+"""
+    policies = sorted(str(p) for p in (ROOT / "sample-configs").rglob(".agentowners.toml"))
+    assert policies
+    result = subprocess.run(
+        [sys.executable, "-c", code, *policies], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
 
 
 @pytest.mark.parametrize(

@@ -9,19 +9,6 @@ from typing import NamedTuple
 Translation = tuple["str | None", "bool | None"]  # (regex, include) as pathspec writes them
 
 
-def pattern_regexes(patterns: Sequence[str]) -> list[Translation]:
-    """pathspec's (regex, include) for each gitignore pattern.
-
-    pathspec is imported here, on first use, not with the engine: hooks that
-    find no policy, and guards that judge no path, never pay for it. Nothing is
-    cached between processes: a translation kept in a file could be edited (or
-    pointed elsewhere through the environment) to widen a scope.
-    """
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    return [GitIgnoreSpecPattern.pattern_to_regex(pattern) for pattern in patterns]
-
-
 class Decision(NamedTuple):
     included: bool
     pattern_index: int | None  # the deciding pattern's index, None when no pattern matched
@@ -30,18 +17,105 @@ class Decision(NamedTuple):
 # The shapes of the regexes pathspec's GitIgnoreSpecPattern writes. A shape not
 # recognised here is still matched exactly, only without the shortcuts.
 _ANY_DEPTH = "^(?:.+/)?"  # a pattern with no inner "/": it may match at any depth
-_DIRECTORY_OR_END = "(?:(?P<ps_d>/)|$)"  # `name`: a file or a directory of that name
+_DIRECTORY_MARK = "(?P<ps_d>/)"  # what matched is a directory (pathspec's named group)
+_DIRECTORY_OR_END = f"(?:{_DIRECTORY_MARK}|$)"  # `name`: a file or a directory of that name
 # The same, ending only at the end of the path: `$` also matches before a final
 # newline, so "notes.md\n" would match `*.md`. With re.DOTALL (`.` matches a
 # newline too), paths with a newline match as git matches them.
-_DIRECTORY_OR_PATH_END = r"(?:(?P<ps_d>/)|\Z)"
-_DIRECTORY_ONLY = ("(?P<ps_d>/)", "/")  # `name/`, `**/name/**`: a directory only
+_DIRECTORY_OR_PATH_END = rf"(?:{_DIRECTORY_MARK}|\Z)"
+_DIRECTORY_ONLY = (_DIRECTORY_MARK, "/")  # `name/`, `**/name/**`: a directory only
 _ANY_RUN = "[^/]*"  # `*` inside one path component
 _ANY_CHAR = "[^/]"  # `?`
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _QUANTIFIERS = "*+?{"
 _REGEX_SYNTAX = frozenset(".^$*+?{}[]|()\\")
+
+
+def pattern_regexes(patterns: Sequence[str]) -> list[Translation]:
+    """pathspec's (regex, include) for each gitignore pattern.
+
+    Importing pathspec costs 14 to 16 ms (dataclasses, inspect, pathlib and
+    its backends), a third of a commit-time check: patterns without escapes
+    or ranges, most of any policy, are translated here as pathspec translates
+    them (tests/patterns_test.py holds the two to the same regex), the others
+    by pathspec itself. Nothing is cached between processes: a translation
+    kept in a file could be edited (or pointed elsewhere through the
+    environment) to widen a scope.
+    """
+    plain = [_plain_translation(pattern) for pattern in patterns]
+    return [
+        _pathspec_translation(pattern) if translation is None else translation
+        for pattern, translation in zip(patterns, plain)
+    ]
+
+
+def _pathspec_translation(pattern: str) -> Translation:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    translation: Translation = GitIgnoreSpecPattern.pattern_to_regex(pattern)
+    return translation
+
+
+def _plain_translation(pattern: str) -> Translation | None:
+    """GitIgnoreSpecPattern.pattern_to_regex(pattern) for a pattern with no `\\`, no `[`
+    and no trailing whitespace; None for any other pattern.
+
+    The steps are pathspec's: a leading "/" anchors; a single name may be at
+    any depth ("**/name"); a trailing "/" is "/**" for a directory only;
+    repeated "**" collapse; "**", "*" and "*/" have fixed regexes.
+    """
+    if "\\" in pattern or "[" in pattern or pattern[-1:].isspace():
+        return None
+    if not pattern or pattern.startswith("#") or pattern == "/":
+        return None, None  # matches nothing
+    include = not pattern.startswith("!")
+    segments = pattern.removeprefix("!").split("/")
+    directory_only = not segments[-1]
+    if not segments[0]:
+        del segments[0]
+    elif segments[0] != "**" and (len(segments) == 1 or segments[1:] == [""]):
+        segments.insert(0, "**")
+    if not segments:
+        return None  # "!" or "!/": invalid, pathspec says how
+    if not segments[-1]:
+        segments[-1] = "**"
+    segments = [s for i, s in enumerate(segments) if not (i and s == segments[i - 1] == "**")]
+    everything_below = _DIRECTORY_MARK if directory_only else "/"
+    if segments == ["**"]:
+        return _DIRECTORY_MARK if directory_only else ".", include
+    if segments == ["**", "*"]:
+        return ".", include
+    if segments == ["**", "*", "**"]:
+        return everything_below, include
+    parts: list[str] = []
+    last = len(segments) - 1
+    after_segment = False  # a "/" is due before the next name
+    for i, segment in enumerate(segments):
+        if segment == "**":
+            if i == 0:
+                parts.append(_ANY_DEPTH)
+            elif i < last:
+                parts.append("(?:/.+)?")
+                after_segment = True
+            else:
+                parts.append(everything_below)
+            continue
+        if i == 0:
+            parts.append("^")
+        if after_segment:
+            parts.append("/")
+        if segment == "*":
+            parts.append("[^/]+")
+        else:
+            parts.extend(
+                _ANY_RUN if char == "*" else _ANY_CHAR if char == "?" else re.escape(char)
+                for char in segment
+            )
+        if i == last:
+            parts.append(_DIRECTORY_OR_END)
+        after_segment = True
+    return "".join(parts), include
 
 
 def _literal(regex: str) -> str | None:
