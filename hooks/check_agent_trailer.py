@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from agentowners import policy_source
+from agentowners import commit_start
 from agentowners.errors import EXIT_OK, run_guarded
 
 from . import plain_arguments
@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 
 
 def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
-    raw_policy = policy_source.commit_time_policy_or_say_none()
-    if raw_policy is None:
+    begun = commit_start.begin()
+    if begun is None:
         return EXIT_OK
-    from agentowners import staged  # the engine, imported only once a policy exists
+    with begun:  # stops git if the engine fails before reading the staged change
+        from agentowners import staged  # the engine, imported only once a policy exists
 
-    return staged.message_hook(raw_policy, environ, message_file)
+        return staged.message_hook(begun, environ, message_file)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

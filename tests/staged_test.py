@@ -434,3 +434,63 @@ def test_git_runs_the_hooks_from_a_subdirectory(hooked: GitRepo) -> None:
     )
     assert result.returncode != 0
     assert "out-of-scope: agent codex on branch codex/parser\n    docs/new.md" in result.stderr
+
+
+LIMITED = """\
+version = 1
+[agents.codex]
+scope = ["src/**"]
+max_files = 3
+{limit}
+[[branch]]
+pattern = "codex/**"
+executor = "codex"
+"""
+
+
+def diff_index_calls(trace: Path) -> list[str]:
+    return [line for line in trace.read_text().splitlines() if " diff-index --cached " in line]
+
+
+@pytest.mark.parametrize(
+    ("limit", "lines_counted"),
+    [
+        ("max_lines = 3", True),
+        ("# max_lines: none yet", False),  # the raw text guesses a numstat diff; wrongly
+        ("", False),
+    ],
+)
+def test_the_diff_begun_early_is_used_only_when_it_is_the_one_needed(
+    repo: GitRepo, tmp_path: Path, limit: str, lines_counted: bool
+) -> None:
+    """Each commit-time hook begins `git diff-index --cached HEAD` before loading the
+    engine; it is used when the policy asks for that very diff, else run again."""
+    repo.init_policy(LIMITED.format(limit=limit))
+    install_native_hooks(repo)
+    stage(repo, "src/a.py", branch="codex/a")
+    repo.write("src/b.py", "1\n2\n3\n4\n")
+    repo.git("add", "-A")
+    trace = tmp_path / "trace"
+    moved, output = attempt(repo, "commit", "-m", "a", env={**CODEX, "GIT_TRACE": str(trace)})
+    assert moved != lines_counted, output
+    assert ("too-many-lines" in output) == lines_counted
+    guessed_right = ("max_lines" in limit) == lines_counted
+    hooks_run = 3 if moved else 1  # a refusal at pre-commit stops the commit there
+    # One diff per hook when the early one was right, two when it was not.
+    assert len(diff_index_calls(trace)) == hooks_run * (1 if guessed_right else 2)
+
+
+def test_an_amend_does_not_take_the_diff_begun_against_head(
+    hooked: GitRepo, tmp_path: Path
+) -> None:
+    stage(hooked, "src/a.py", branch="codex/a")
+    assert attempt(hooked, "commit", "-m", "a", env=CODEX)[0]
+    hooked.write("src/a.py", "changed\n")
+    hooked.git("add", "-A")
+    trace = tmp_path / "trace"
+    env = {**CODEX, "GIT_TRACE": str(trace)}
+    moved, output = attempt(hooked, "commit", "--amend", "-m", "a, amended", env=env)
+    assert moved, output
+    parent = hooked.out("rev-parse", "HEAD~1")
+    against = [call.split()[-2] for call in diff_index_calls(trace)]
+    assert against.count(parent) == 3  # the amended commit's whole change, in each hook

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from agentowners import gitcmd, policy_source
+from agentowners import commit_start, gitcmd, policy_source
 from agentowners.actor import Evidence
+from agentowners.commit_start import CommitStart
 from agentowners.errors import GitError
 
 
@@ -223,19 +224,6 @@ def add_trailer(message_file: str, key: str, value: str) -> None:
 
 # --- changed paths -----------------------------------------------------------
 
-# Path lists that do not depend on configuration: no rename pairing (a rename is
-# its deletion plus its addition, so both sides are listed), full object ids
-# (abbreviating would cost a lookup per blob), submodule pointers included.
-DIFF_ARGS = (
-    "--no-renames",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--ignore-submodules=none",
-    "--raw",
-    "--no-abbrev",
-    "-z",
-)
-
 
 class StagedChange(NamedTuple):
     paths: tuple[str, ...]
@@ -291,13 +279,15 @@ def _parse_diff(tokens: Sequence[bytes]) -> tuple[list[str], dict[str, int]]:
     return paths, path_lines
 
 
-def diff_index(base: str | None, *, count_lines: bool) -> StagedChange:
-    """Paths staged against `base` (None: against the empty tree, for a first commit)."""
-    against = base or empty_tree()
-    args = ["diff-index", "--cached", *DIFF_ARGS]
-    if count_lines:
-        args.append("--numstat")
-    out = gitcmd.git(*args, against, "--")
+def diff_index(
+    base: str | None, *, count_lines: bool, begun: CommitStart | None = None
+) -> StagedChange:
+    """Paths staged against `base` (None: against the empty tree, for a first commit).
+
+    From the diff a commit-time hook started early (`begun`) when it is this one.
+    """
+    args = commit_start.diff_index_args(base or empty_tree(), count_lines=count_lines)
+    out = begun.diff_output(args) if begun is not None else gitcmd.git(*args)
     tokens = [t for t in out.split(b"\0") if t]
     paths, path_lines = _parse_diff(tokens)
     return StagedChange(tuple(dict.fromkeys(paths)), path_lines if count_lines else None)
@@ -369,7 +359,7 @@ class PathChange(NamedTuple):
 
 def tree_changes(old: str, new: str) -> list[PathChange]:
     """Every path that differs between two trees, with its line counts, sorted by path."""
-    out = gitcmd.git("diff-tree", "-r", *DIFF_ARGS, "--numstat", old, new, "--")
+    out = gitcmd.git("diff-tree", "-r", *gitcmd.DIFF_ARGS, "--numstat", old, new, "--")
     tokens = [t.removeprefix(b"\n") for t in out.split(b"\0")]
     raw: dict[str, tuple[str, str, str]] = {}
     counts: dict[str, tuple[int | None, int | None]] = {}

@@ -20,6 +20,19 @@ if TYPE_CHECKING:
 # no quoting of non-ASCII path bytes, no external diff or text conversion.
 BASE_ARGS = ("git", "--no-pager", "-c", "core.quotepath=off", "-c", "color.ui=never")
 
+# Path lists that do not depend on configuration: no rename pairing (a rename is
+# its deletion plus its addition, so both sides are listed), full object ids
+# (abbreviating would cost a lookup per blob), submodule pointers included.
+DIFF_ARGS = (
+    "--no-renames",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--ignore-submodules=none",
+    "--raw",
+    "--no-abbrev",
+    "-z",
+)
+
 # The oldest git that has every option this package uses, by git's release
 # notes: `rev-parse --path-format` (2.31), `rev-parse --end-of-options` (2.30),
 # `--end-of-options` elsewhere (2.24), `%(trailers:key=,valueonly,separator=)`
@@ -94,23 +107,26 @@ def run(
     env: Mapping[str, str] | None = None,
 ) -> Result:
     """Run git; never raises on a non-zero exit (the caller decides)."""
+    return start(*args, cwd=cwd, stdin=stdin, env=env).finish()
+
+
+def start(
+    *args: str,
+    cwd: str | None = None,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Started:
+    """Start git and return at once: `finish()` waits for what `run` would return.
+
+    For work git can do while Python does its own: a commit-time hook starts
+    reading the index before it imports the engine.
+    """
     # `-C` rather than a working directory for the child: posix_spawn cannot set one.
     argv = (*BASE_ARGS, *(("-C", cwd) if cwd is not None else ()), *args)
     try:
-        if hasattr(os, "posix_spawn"):
-            return _spawned(argv, stdin, os.environ if env is None else env)
-        import subprocess  # Windows
-
-        proc = subprocess.run(
-            argv,
-            input=stdin,
-            capture_output=True,
-            env=None if env is None else dict(env),
-            check=False,
-        )
+        return Started(argv, stdin, os.environ if env is None else env)
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH: install git and retry") from exc
-    return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
 def _program(name: str, env: Mapping[str, str]) -> str:
@@ -126,69 +142,109 @@ def _program(name: str, env: Mapping[str, str]) -> str:
     raise FileNotFoundError(name)
 
 
-def _spawned(argv: tuple[str, ...], stdin: bytes | None, env: Mapping[str, str]) -> Result:
-    """subprocess.run(argv, input=stdin, capture_output=True), without importing subprocess.
+class Started:
+    """A running git, as subprocess.Popen(argv, stdout=PIPE, stderr=PIPE) but without it.
 
-    Importing it (with threading, signal, selectors, locale) costs a hook more
-    than the git call itself. stdin is inherited unless given; git restores
-    SIGPIPE's default itself, so the child needs no signal reset.
+    Importing subprocess (with threading, signal, selectors, locale) costs a
+    hook more than the git call itself, so git is spawned with posix_spawn;
+    where there is none (Windows), subprocess runs it to the end at once.
+    stdin is inherited unless given; git restores SIGPIPE's default itself,
+    so the child needs no signal reset. As a context manager, it stops git
+    if its output was not read: not wanted after all.
     """
-    out_read, out_write = os.pipe()
-    err_read, err_write = os.pipe()
-    actions = [(os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)]
-    child_ends = [out_write, err_write]
-    open_fds = [out_read, err_read]
-    if stdin is not None:
-        in_read, in_write = os.pipe()
-        actions.append((os.POSIX_SPAWN_DUP2, in_read, 0))
-        child_ends.append(in_read)
-        open_fds.append(in_write)
-    try:
-        pid = os.posix_spawn(_program(argv[0], env), argv, env, file_actions=actions)
-    except BaseException:
-        for fd in open_fds:
-            os.close(fd)
-        raise
-    finally:
-        for fd in child_ends:
-            os.close(fd)
-    chunks: dict[int, list[bytes]] = {out_read: [], err_read: []}
-    pending = memoryview(stdin or b"")
-    poller = select.poll()
-    for fd in open_fds:
-        poller.register(fd, select.POLLOUT if fd not in chunks else select.POLLIN)
-    try:
-        # Like subprocess's communicate: feed stdin and drain both pipes as git
-        # allows, so that neither side waits on a full pipe.
-        while open_fds:
-            for fd, _ in poller.poll():
-                if fd in chunks:
-                    data = os.read(fd, 1 << 16)
-                    chunks[fd].append(data)
-                    done = not data
-                else:
-                    try:
-                        # PIPE_BUF bytes or fewer: a write to a ready pipe that never blocks.
-                        pending = pending[os.write(fd, pending[: select.PIPE_BUF]) :]
-                    except BrokenPipeError:  # git stopped reading: the rest is not wanted
-                        pending = pending[:0]
-                    done = not pending
-                if done:
-                    poller.unregister(fd)
-                    open_fds.remove(fd)
-                    os.close(fd)
-    except BaseException:  # as subprocess.run does on an interruption
+
+    __slots__ = ("_chunks", "_fds", "_pid", "_result", "_stdin")
+
+    def __init__(self, argv: tuple[str, ...], stdin: bytes | None, env: Mapping[str, str]) -> None:
+        self._result: Result | None = None
+        self._stdin = stdin
+        if not hasattr(os, "posix_spawn"):
+            import subprocess
+
+            proc = subprocess.run(argv, input=stdin, capture_output=True, env=env, check=False)
+            self._result = Result(proc.returncode, proc.stdout, proc.stderr)
+            return
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        actions = [(os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)]
+        child_ends = [out_write, err_write]
+        self._fds = [out_read, err_read]  # our ends, open until git is done with them
+        self._chunks: dict[int, list[bytes]] = {out_read: [], err_read: []}
+        if stdin is not None:
+            in_read, in_write = os.pipe()
+            actions.append((os.POSIX_SPAWN_DUP2, in_read, 0))
+            child_ends.append(in_read)
+            self._fds.append(in_write)
+        try:
+            self._pid = os.posix_spawn(_program(argv[0], env), argv, env, file_actions=actions)
+        except BaseException:
+            for fd in self._fds:
+                os.close(fd)
+            raise
+        finally:
+            for fd in child_ends:
+                os.close(fd)
+
+    def finish(self) -> Result:
+        """Feed stdin, read stdout and stderr to the end and wait for git (once)."""
+        if self._result is None:
+            self._result = self._communicate()
+        return self._result
+
+    def _communicate(self) -> Result:
+        out_read, err_read = self._chunks
+        pending = memoryview(self._stdin or b"")
+        poller = select.poll()
+        for fd in self._fds:
+            poller.register(fd, select.POLLIN if fd in self._chunks else select.POLLOUT)
+        try:
+            # Like subprocess's communicate: feed stdin and drain both pipes as
+            # git allows, so that neither side waits on a full pipe.
+            while self._fds:
+                for fd, _ in poller.poll():
+                    if fd in self._chunks:
+                        data = os.read(fd, 1 << 16)
+                        self._chunks[fd].append(data)
+                        done = not data
+                    else:
+                        try:
+                            # PIPE_BUF bytes or fewer: a write to a ready pipe never blocks.
+                            pending = pending[os.write(fd, pending[: select.PIPE_BUF]) :]
+                        except BrokenPipeError:  # git stopped reading: the rest is not wanted
+                            pending = pending[:0]
+                        done = not pending
+                    if done:
+                        poller.unregister(fd)
+                        self._fds.remove(fd)
+                        os.close(fd)
+        except BaseException:  # as subprocess.run does on an interruption
+            self._kill()
+            raise
+        finally:
+            code = self._reap()
+        out, err = (b"".join(self._chunks[fd]) for fd in (out_read, err_read))
+        return Result(code, out, err)
+
+    def _kill(self) -> None:
         import signal
 
-        os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        for fd in open_fds:
+        os.kill(self._pid, signal.SIGKILL)
+
+    def _reap(self) -> int:
+        """Close our ends of the pipes and wait for git: its exit code."""
+        for fd in self._fds:
             os.close(fd)
-        _, status = os.waitpid(pid, 0)
-    return Result(
-        os.waitstatus_to_exitcode(status), b"".join(chunks[out_read]), b"".join(chunks[err_read])
-    )
+        self._fds = []
+        _, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def __enter__(self) -> Started:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._result is None:
+            self._kill()
+            self._result = Result(self._reap(), b"", b"")
 
 
 def git(
@@ -198,7 +254,11 @@ def git(
     env: Mapping[str, str] | None = None,
 ) -> bytes:
     """Run git and return its stdout; a failure raises :class:`GitError`."""
-    result = run(*args, cwd=cwd, stdin=stdin, env=env)
+    return output(args, run(*args, cwd=cwd, stdin=stdin, env=env))
+
+
+def output(args: Sequence[str], result: Result) -> bytes:
+    """The stdout of the finished call `git ARGS`; a failure raises :class:`GitError`."""
     if result.code:
         raise _failure(args, result)
     return result.out

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from agentowners import gitcmd, shallow
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.git import DIFF_ARGS, decode, numstat_entry, trailer_value
+from agentowners.git import decode, numstat_entry, trailer_value
 
 
 class Commit(NamedTuple):
@@ -145,7 +145,7 @@ def commits(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Ite
 
 
 def _logged(revisions: Sequence[str], *, trailer: str, count_lines: bool) -> Iterator[Commit]:
-    args = ["log", "--root", "-c", *DIFF_ARGS, f"--format={_format(trailer)}"]
+    args = ["log", "--root", "-c", *gitcmd.DIFF_ARGS, f"--format={_format(trailer)}"]
     if count_lines:
         args.append("--numstat")
     records = gitcmd.stream(

@@ -32,11 +32,12 @@ class GitObject(Record):
 
 
 class PolicySource(Record):
-    __slots__ = ("raw", "where")
+    __slots__ = ("head", "raw", "where")
 
-    def __init__(self, raw: bytes | None, where: str) -> None:
+    def __init__(self, raw: bytes | None, where: str, head: str | None = None) -> None:
         self.raw = raw  # the policy file's bytes, None when there is none
         self.where = where  # where it was looked for, for messages: "at HEAD", "in the index"
+        self.head = head  # HEAD's commit when it was read with it
 
 
 def read_objects(specs: Sequence[str], cwd: str | None = None) -> list[GitObject | None]:
@@ -158,15 +159,7 @@ def commit_time_policy() -> PolicySource:
         return PolicySource(index_policy(), "in the index")
     if head_policy is None:
         confirm_absent(at_head, root=root)
-    return PolicySource(policy_blob(head_policy, at_head), "at HEAD")
-
-
-def commit_time_policy_or_say_none() -> bytes | None:
-    """The commit-time policy's bytes; when there is none, say so (one line) and return None."""
-    source = commit_time_policy()
-    if source.raw is None:
-        print(no_policy_line(source.where))
-    return source.raw
+    return PolicySource(policy_blob(head_policy, at_head), "at HEAD", head.oid)
 
 
 def no_policy_line(where: str) -> str:

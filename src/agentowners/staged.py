@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from agentowners import engine, git, invocation
 from agentowners.actor import Actor, environment_agent, message_actor
+from agentowners.commit_start import CommitStart
 from agentowners.errors import EXIT_OK, UsageError
 from agentowners.policy import HUMAN, POLICY_FILE, Policy, load_policy
 
@@ -29,7 +30,7 @@ class CommitInProgress(NamedTuple):
     kind: str  # "first commit", "commit", "amend" or "merge", for messages and tests
 
 
-def commit_in_progress(*, count_lines: bool) -> CommitInProgress:
+def commit_in_progress(begun: CommitStart, *, count_lines: bool) -> CommitInProgress:
     """The change the commit being made records, whatever git is in the middle of.
 
     * first commit (no HEAD): everything staged, against the empty tree;
@@ -46,7 +47,7 @@ def commit_in_progress(*, count_lines: bool) -> CommitInProgress:
     the current branch.
     """
     git_dir, _ = git.repo_info()
-    head = git.head()
+    head = begun.head
     merging = git.merge_heads(git_dir)
     bases: list[str | None]
     if head is None:
@@ -59,7 +60,7 @@ def commit_in_progress(*, count_lines: bool) -> CommitInProgress:
         kind, bases = "commit", [head]
     if kind == "amend" and len(bases) > 1:
         kind = "merge"  # amending a merge: judged like a merge
-    diffs = [git.diff_index(base, count_lines=count_lines) for base in bases]
+    diffs = [git.diff_index(base, count_lines=count_lines, begun=begun) for base in bases]
     in_every = set(diffs[0].paths).intersection(*(diff.paths for diff in diffs[1:]))
     paths = tuple(path for path in diffs[0].paths if path in in_every)
     lines = None
@@ -80,7 +81,7 @@ def executor_actor(policy: Policy, branch: str | None) -> Actor | None:
 
 
 def check_staged(
-    policy: Policy, environ: Mapping[str, str], *, message: bytes | None
+    policy: Policy, begun: CommitStart, environ: Mapping[str, str], *, message: bytes | None
 ) -> engine.Outcome:
     """SPEC §4 for the commit being made.
 
@@ -90,7 +91,7 @@ def check_staged(
     agent, else the branch's executor when humans may not commit there; with
     neither, a human is committing and nothing is checked (`checked` is 0).
     """
-    commit = commit_in_progress(count_lines=policy.counts_lines)
+    commit = commit_in_progress(begun, count_lines=policy.counts_lines)
     running = environment_agent(policy, environ)
     if message is not None:
         actor: Actor | None = message_actor(
@@ -141,13 +142,13 @@ def _write(message_file: str, message: bytes) -> None:
         ) from None
 
 
-def scope_hook(raw_policy: bytes, environ: Mapping[str, str]) -> int:
+def scope_hook(begun: CommitStart, environ: Mapping[str, str]) -> int:
     """`check-agent-scope` (pre-commit): the staged change for the running agent."""
-    policy = load_policy(raw_policy, POLICY_FILE)
-    return _print(check_staged(policy, environ, message=None))
+    policy = load_policy(begun.raw_policy, POLICY_FILE)
+    return _print(check_staged(policy, begun, environ, message=None))
 
 
-def prepare_message_hook(raw_policy: bytes, environ: Mapping[str, str], message_file: str) -> int:
+def prepare_message_hook(begun: CommitStart, environ: Mapping[str, str], message_file: str) -> int:
     """`add-agent-trailer` (prepare-commit-msg): add the trailer, then check everything.
 
     git runs `prepare-commit-msg` even for `git commit --no-verify`, so this
@@ -155,7 +156,7 @@ def prepare_message_hook(raw_policy: bytes, environ: Mapping[str, str], message_
     is judged when it is final (no editor will open); otherwise the staged
     change is judged for the running agent and `commit-msg` judges the message.
     """
-    policy = load_policy(raw_policy, POLICY_FILE)
+    policy = load_policy(begun.raw_policy, POLICY_FILE)
     final = environ.get("GIT_EDITOR") == NO_EDITOR
     if final:
         # Comments git will delete go now, so that the trailer goes where it stays.
@@ -166,11 +167,12 @@ def prepare_message_hook(raw_policy: bytes, environ: Mapping[str, str], message_
     running = environment_agent(policy, environ)
     if running is not None and not running.problems:
         git.add_trailer(message_file, policy.trailer, running.agent)
-    return _print(check_staged(policy, environ, message=_read(message_file) if final else None))
+    judged = _read(message_file) if final else None
+    return _print(check_staged(policy, begun, environ, message=judged))
 
 
-def message_hook(raw_policy: bytes, environ: Mapping[str, str], message_file: str) -> int:
+def message_hook(begun: CommitStart, environ: Mapping[str, str], message_file: str) -> int:
     """`check-agent-trailer` (commit-msg): message, staged paths and branch."""
-    policy = load_policy(raw_policy, POLICY_FILE)
+    policy = load_policy(begun.raw_policy, POLICY_FILE)
     message = message_as_stored(_read(message_file), environ)
-    return _print(check_staged(policy, environ, message=message))
+    return _print(check_staged(policy, begun, environ, message=message))
