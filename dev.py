@@ -61,7 +61,7 @@ def test(extra: list[str]) -> int:
     # ruff refuses a path that does not exist (benchmarks/ may not be there yet).
     linted = [p for p in ("src", "hooks", "tests", "benchmarks") if (ROOT / p).exists()]
     for check in (
-        [str(PYTHON), "-m", "mypy", "--strict", "src", "hooks"],
+        [str(PYTHON), "-m", "mypy", "--strict", "src", "hooks", "benchmarks"],
         [str(PYTHON), "-m", "ruff", "check", *linted],
         [str(PYTHON), "-m", "ruff", "format", "--check", *linted],
     ):

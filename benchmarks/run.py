@@ -16,6 +16,7 @@ Results and what each optimisation bought: benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -162,11 +163,13 @@ def _history_stream(files: list[str], commits: int, seed: int) -> Iterator[bytes
     base += [_blob_line(path, f"{path}\n") for path in files if path != ".agentowners.toml"]
     yield _commit("refs/heads/main", HUMAN_IDENT, when, "base\n", base)
     # Protected paths would raise another violation (protected-path): leave them out.
+    editable = [p for p in files if p != ".agentowners.toml"]
     inside = [p for p in files if in_codex_scope(p) and not protected(p)]
     outside = [p for p in files if not in_codex_scope(p) and not protected(p)]
     for number in range(1, commits + 1):
         if number % HUMAN_EVERY == 0:
-            who, message, pool = HUMAN_IDENT, f"human change {number}\n", files
+            # Not the policy: the guard cases judge with the policy at the tip.
+            who, message, pool = HUMAN_IDENT, f"human change {number}\n", editable
             paths = rng.sample(pool, PATHS_PER_COMMIT)
         else:
             who = CODEX_IDENT
@@ -219,7 +222,7 @@ def history_repo(commits: int, files: int = 20_000, seed: int = 5) -> History:
             ["git", "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"], cwd=repo, check=True
         )
 
-    stamp = f"history v3 files={files} commits={commits} seed={seed} policy={POLICY!r}"
+    stamp = f"history v4 files={files} commits={commits} seed={seed} policy={POLICY!r}"
     path = _built(WORK / f"history-{commits}", stamp, build)
     return History(path, commits, expected_out_of_scope(commits))
 
@@ -560,22 +563,38 @@ def startup_cases(runs: int, results: list[Result]) -> None:
     with_policy, without = history_repo(5_000).path, no_policy_repo()
     env = clean_env()
     guard = ("guard", "--protocol", "codex")
-    cases = [
-        ("agentowners --help", Command("agentowners", ("--help",)), with_policy, 1.5),
+    refused = b'"permissionDecision": "deny"'
+    # (case, command, repository, target ratio or None, what its output must be)
+    cases: list[tuple[str, Command, Path, float | None, Callable[[bytes], bool]]] = [
+        (
+            "agentowners --help",
+            Command("agentowners", ("--help",)),
+            with_policy,
+            None,
+            lambda out: b"usage: agentowners" in out,
+        ),
         (
             "edit time: agentowners guard, a write in scope",
             Command("agentowners", guard, guard_payload(with_policy, "src/new.py")),
             with_policy,
             3.0,
+            lambda out: out == b"",
         ),
         (
             "edit time: agentowners guard, a write out of scope (refused)",
             Command("agentowners", guard, guard_payload(with_policy, "lib/new.py")),
             with_policy,
             3.0,
+            lambda out: refused in out and b"outside its scope" in out,
         ),
         *(
-            (f"no policy: {script}", Command(script, args), without, 1.5)
+            (
+                f"no policy: {script}",
+                Command(script, args),
+                without,
+                1.5,
+                lambda out: out.startswith(b"agentowners: no .agentowners.toml"),
+            )
             for script, args in (
                 ("check-agent-scope", ()),
                 ("add-agent-trailer", (".git/COMMIT_EDITMSG",)),
@@ -584,14 +603,23 @@ def startup_cases(runs: int, results: list[Result]) -> None:
             )
         ),
     ]
-    for name, command, repo, limit in cases:
+    for name, command, repo, limit, said_right in cases:
+
+        def check(
+            run: Run, name: str = name, said_right: Callable[[bytes], bool] = said_right
+        ) -> None:
+            if run.code != 0 or not said_right(run.out):
+                raise SystemExit(f"{name}: exit {run.code}, printed {run.out[-500:]!r}")
+
         measured = compare(
             runs,
-            lambda command=command, repo=repo: command.run(repo, env),
-            lambda repo=repo: run_once(floor, repo, env),
+            functools.partial(command.run, repo, env),
+            functools.partial(run_once, floor, repo, env),
+            check,
         )
-        ok = measured.ours <= limit * measured.baseline
-        results.append(result(name, measured, "python -c pass", f"<= {limit}x", ok))
+        ok = limit is None or measured.ours <= limit * measured.baseline
+        target = "(for information)" if limit is None else f"<= {limit}x"
+        results.append(result(name, measured, "python -c pass", target, ok))
     engine = compare(
         runs,
         lambda: run_once([PYTHON, "-c", "import agentowners.engine"], with_policy, env),
