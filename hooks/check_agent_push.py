@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 
 def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = None) -> int:
-    update, receiver = push.pre_commit_update(environ)
-    return push.check([update], receiver, policy_ref=policy_ref)
+    reads = push.RevisionReads()
+    update, receiver = push.pre_commit_update(environ, reads)
+    return push.check([update], receiver, policy_ref=policy_ref, reads=reads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

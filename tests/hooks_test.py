@@ -70,13 +70,13 @@ def test_without_a_policy_check_agent_push_imports_nothing_heavy(
 ) -> None:
     """A clone pushing one new commit to its tracked branch, as pre-commit runs the hook;
     the pushed commit, the remote-tracking branch, the old tip and its policy take
-    two git calls."""
+    one git call."""
     push_one_commit(repo, tmp_path, monkeypatch)
     monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
     out = probe(repo, "check_agent_push", [])
     assert "no .agentowners.toml in the commits the receiver has" in out
     assert out.splitlines()[-1] == "exit 0 heavy []"
-    assert (tmp_path / "trace").read_text().count("trace: built-in: git ") == 2
+    assert (tmp_path / "trace").read_text().count("trace: built-in: git ") == 1
 
 
 def push_one_commit(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

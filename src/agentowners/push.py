@@ -122,19 +122,26 @@ class RevisionReads:
     def __init__(self) -> None:
         self._read: dict[str, list[policy_source.GitObject | None]] = {}
 
-    def read(self, revs: Iterable[str]) -> None:
-        """Read those of `revs` not read yet (one git call, none when there are none)."""
+    def read(
+        self, revs: Iterable[str], also: Sequence[str] = ()
+    ) -> list[policy_source.GitObject | None]:
+        """Read those of `revs` not read yet, and the objects `also` names (returned).
+
+        One git call; none when there is nothing to read.
+        """
         wanted = sorted({rev for rev in revs if rev not in self._read})
-        if not wanted:
-            return
+        if not wanted and not also:
+            return []
         specs = [
             spec
             for rev in wanted
             for spec in (rev, f"{rev}:{policy_source.POLICY_FILE}", f"{rev}^{{tree}}")
         ]
-        found = policy_source.read_objects(specs)
+        found = policy_source.read_objects([*also, *specs])
         for index, rev in enumerate(wanted):
-            self._read[rev] = found[3 * index : 3 * index + 3]
+            start = len(also) + 3 * index
+            self._read[rev] = found[start : start + 3]
+        return found[: len(also)]
 
     def is_commit(self, rev: str) -> bool:
         return _commit_oid(self._read[rev][0]) is not None
@@ -196,9 +203,13 @@ def check(
     *,
     policy_ref: str | None = None,
     fmt: str = "text",
+    reads: RevisionReads | None = None,
 ) -> int:
-    """Plan, read the policies, and (only when there is one) judge with the engine."""
-    reads = RevisionReads()
+    """Plan, read the policies, and (only when there is one) judge with the engine.
+
+    `reads`: revisions already read with their policies (see pre_commit_update).
+    """
+    reads = reads or RevisionReads()
     checks = plan(updates, receiver, policy_ref=policy_ref, reads=reads)
     if not checks:
         print("agentowners: the push updates no branch (only deletions or tags): nothing to check")
@@ -340,7 +351,9 @@ def read_updates(lines: Iterable[str], hook: str) -> list[RefUpdate]:
     return updates
 
 
-def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote]:
+def pre_commit_update(
+    environ: Mapping[str, str], reads: RevisionReads
+) -> tuple[RefUpdate, PushRemote]:
     """The one ref update pre-commit hands a pre-push hook, from its environment.
 
     pre-commit exports PRE_COMMIT_REMOTE_NAME, _REMOTE_BRANCH (the destination
@@ -361,7 +374,12 @@ def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote
     # on every push, but PRE_COMMIT_TO_REF not always, so a value inherited
     # from the pusher's own environment must not choose what is checked.
     receiver = PushRemote(remote)
-    pushed, tracked = policy_source.read_objects([local_ref, receiver.tracking_ref(remote_ref)])
+    pushed_from = environ.get("PRE_COMMIT_FROM_REF")
+    # The old tip pre-commit names is most often the remote's: read with its policy
+    # in the same git call, a push to a repository without a policy takes one call.
+    pushed, tracked = reads.read(
+        [pushed_from] if pushed_from else [], also=[local_ref, receiver.tracking_ref(remote_ref)]
+    )
     if pushed is None:
         raise GitError(f"cannot find the pushed commit {local_ref!r}")
     new = pushed.oid
@@ -370,5 +388,5 @@ def pre_commit_update(environ: Mapping[str, str]) -> tuple[RefUpdate, PushRemote
             f"PRE_COMMIT_TO_REF is not the commit of {local_ref}: this is no push pre-commit "
             "started; nothing was allowed"
         )
-    old = receiver.old_tip(remote_ref, environ.get("PRE_COMMIT_FROM_REF"), _commit_oid(tracked))
+    old = receiver.old_tip(remote_ref, pushed_from, _commit_oid(tracked))
     return RefUpdate(new, remote_ref, old), receiver
