@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if plain is None:
         import argparse
 
-        from agentowners.cli import hook_parser
+        from agentowners.parsers import hook_parser
 
         parser = hook_parser("add-agent-trailer", __doc__)
         parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")

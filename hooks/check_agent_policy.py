@@ -28,7 +28,7 @@ def check_agent_policy() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if plain_arguments(argv, 0, 0) is None:
-        from agentowners.cli import hook_parser
+        from agentowners.parsers import hook_parser
 
         hook_parser("check-agent-policy", __doc__).parse_args(argv)
     return run_guarded(check_agent_policy)

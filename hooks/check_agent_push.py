@@ -27,8 +27,8 @@ def check_agent_push(environ: Mapping[str, str], *, policy_ref: str | None = Non
 def main(argv: Sequence[str] | None = None) -> int:
     policy_ref = None
     if plain_arguments(argv, 0, 0) is None:
-        from agentowners.cli import hook_parser
         from agentowners.commands import add_policy_ref
+        from agentowners.parsers import hook_parser
 
         parser = hook_parser("check-agent-push", __doc__)
         add_policy_ref(parser, "the commit the remote already has")

@@ -30,7 +30,7 @@ def check_agent_scope(environ: Mapping[str, str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if plain_arguments(argv, 0, 0) is None:
-        from agentowners.cli import hook_parser
+        from agentowners.parsers import hook_parser
 
         hook_parser("check-agent-scope", __doc__).parse_args(argv)
     return run_guarded(lambda: check_agent_scope(os.environ))

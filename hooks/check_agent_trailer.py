@@ -31,7 +31,7 @@ def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     plain = plain_arguments(argv, 1, 1)
     if plain is None:
-        from agentowners.cli import hook_parser
+        from agentowners.parsers import hook_parser
 
         parser = hook_parser("check-agent-trailer", __doc__)
         parser.add_argument("message_file", metavar="MSGFILE", help="the commit message file")

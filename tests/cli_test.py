@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,46 @@ def test_help_starts_light() -> None:
     assert "agentowners.errors" in imported  # (the CLI itself runs as __main__)
     heavy = {"agentowners.engine", "agentowners.policy", "tomllib", "pathspec", "shutil"}
     assert heavy.isdisjoint(imported)
+
+
+GUARD_PROBE = """
+import json, sys
+started_with = set(sys.modules)
+from agentowners.cli import main
+code = main(sys.argv[1:])
+print("exit", code, "argparse" in set(sys.modules) - started_with)
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "uses_argparse"),
+    [
+        (["guard", "--protocol", "claude-code"], False),  # as agent-hooks installs it
+        (["guard"], False),
+        (["guard", "--protocol=claude-code"], True),  # any other spelling: argparse's
+    ],
+)
+def test_the_guard_reads_its_usual_command_line_without_argparse(
+    argv: list[str], uses_argparse: bool
+) -> None:
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "Read", "cwd": "/", "tool_input": {}}
+    result = subprocess.run(
+        [sys.executable, "-c", GUARD_PROBE, *argv],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines()[-1] == f"exit 0 {uses_argparse}"
+
+
+def test_a_guard_command_line_argparse_refuses_is_refused() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "agentowners", "guard", "--protocol", "nobody"],
+        input="{}",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'nobody'" in result.stderr

@@ -8,7 +8,9 @@ policy before the engine is imported.
 
 from __future__ import annotations
 
-import argparse
+TYPE_CHECKING = False  # argparse only where a parser is built: see agentowners.parsers
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] | None = None) -> None:

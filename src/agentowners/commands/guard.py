@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Mapping
-from typing import BinaryIO, TextIO
 
+from agentowners.errors import run_guarded
 from agentowners.guard import respond
 from agentowners.protocols import PROTOCOLS
+
+TYPE_CHECKING = False  # for annotations only: argparse is imported for odd command lines
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Mapping, Sequence
+    from typing import BinaryIO, TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +26,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     return guard(sys.stdin.buffer, protocol=args.protocol, environ=os.environ)
+
+
+def run_plain(args: Sequence[str]) -> int | None:
+    """`guard` or `guard --protocol P` (as agent-hooks installs it) run without argparse,
+    which costs every tool call 2 ms; None for any other command line (argparse's)."""
+    if not args:
+        protocol = None
+    elif len(args) == 2 and args[0] == "--protocol" and args[1] in PROTOCOLS:
+        protocol = args[1]
+    else:
+        return None
+    return run_guarded(lambda: guard(sys.stdin.buffer, protocol=protocol, environ=os.environ))
 
 
 def guard(
