@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 
 import pytest
 
@@ -90,3 +92,25 @@ def test_cwd_is_where_git_runs(
     top = str(repo.path)
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
     assert gitcmd.git("rev-parse", "--show-prefix", cwd=f"{top}/sub") == b"sub/\n"
+
+
+def test_a_started_git_works_before_it_is_waited_for(repo: GitRepo) -> None:
+    """Small input is handed over at start: git answers while the caller imports."""
+    started = gitcmd.start("hash-object", "-w", "--stdin", stdin=b"early\n")
+    oid = repo.git("hash-object", "--stdin", stdin="early\n").stdout.strip()
+    stored = repo.path / ".git" / "objects" / oid[:2] / oid[2:]
+    deadline = time.monotonic() + 10
+    while not stored.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stored.exists()  # written before finish() was called
+    result = started.finish()
+    assert (result.code, result.out) == (0, f"{oid}\n".encode())
+    assert started.finish() is result  # waited for once
+
+
+def test_a_started_git_left_unread_is_stopped(repo: GitRepo) -> None:
+    """Input beyond a pipe's atomic size waits for finish(): this git waits for it."""
+    repo.commit("one", "a")
+    with gitcmd.start("cat-file", "--batch", stdin=b"HEAD\n" * 2_000) as started:
+        pass  # not wanted after all
+    assert started.finish().code == -signal.SIGKILL

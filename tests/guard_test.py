@@ -180,6 +180,20 @@ def test_an_agent_started_outside_the_repository_is_judged_by_the_repository(
     assert write(codex_branch, str(codex_branch.path / "src/a.py"), cwd=outside) is None
 
 
+def test_before_the_first_commit_the_staged_policy_judges(repo: GitRepo) -> None:
+    """No HEAD: the policy in the index (as at commit time), from any directory."""
+    repo.write(".agentowners.toml", POLICY)
+    repo.git("add", ".agentowners.toml")
+    repo.git("switch", "-qc", "codex/first")
+    (repo.path / "src").mkdir()
+    assert "codex may not write docs/a.md" in (write(repo, "docs/a.md") or "")
+    inside = str(repo.path / "src")
+    assert write(repo, str(repo.path / "src/a.py"), cwd=inside) is None
+    assert "codex may not write docs/a.md" in (
+        write(repo, str(repo.path / "docs/a.md"), cwd=inside) or ""
+    )
+
+
 def test_paths_outside_the_work_tree_are_not_ours(codex_branch: GitRepo, tmp_path: Any) -> None:
     assert write(codex_branch, str(tmp_path / "scratch.txt")) is None
     assert shell(codex_branch, f"echo x > {tmp_path}/out.log && rm -rf /tmp/cache") is None

@@ -11,6 +11,7 @@ from agentowners import commit_start, gitcmd, policy_source
 from agentowners.actor import Evidence
 from agentowners.commit_start import CommitStart
 from agentowners.errors import GitError
+from agentowners.worktree import rebased_branch
 
 
 def decode(raw: bytes) -> str:
@@ -38,56 +39,6 @@ def current_branch(cwd: str | None = None) -> str | None:
         return decode(result.out).strip()
     git_dir, _ = repo_info(cwd)
     return rebased_branch(git_dir)
-
-
-def rebased_branch(git_dir: str) -> str | None:
-    """The branch a rebase in progress will update (HEAD is detached meanwhile)."""
-    for state in ("rebase-merge", "rebase-apply"):
-        try:
-            with open(os.path.join(git_dir, state, "head-name"), encoding="utf-8") as f:
-                head = f.read().strip()
-        except OSError:
-            continue
-        return head.removeprefix("refs/heads/") if head.startswith("refs/heads/") else None
-    return None
-
-
-class Checkout(NamedTuple):
-    """A work tree as edit-time guards need it, from one git call in the common case."""
-
-    top: str  # the work tree's root
-    git_dirs: tuple[str, ...]  # its git directory and the common one (linked worktrees)
-    head: str | None  # HEAD's commit; None before the first commit
-    branch: str | None  # the checked-out branch (rebase-aware); None when detached
-
-
-PATH_FORMAT = "--path-format=absolute"
-
-
-def checkout(cwd: str) -> Checkout | None:
-    """The work tree `cwd` is in, or None when it is in none (bare, .git, no repository)."""
-    result = gitcmd.run(
-        "rev-parse",
-        "--show-toplevel",
-        "--absolute-git-dir",
-        PATH_FORMAT,
-        "--git-common-dir",
-        "HEAD",
-        "--symbolic-full-name",
-        "HEAD",
-        cwd=cwd,
-    )
-    lines = decode(result.out).splitlines()
-    if PATH_FORMAT in lines:  # before 2.31 rev-parse echoes an option it does not know
-        gitcmd.require_version()
-    if len(lines) < 3:
-        return None
-    top, git_dir, common_dir = lines[:3]
-    if result.code:  # HEAD does not resolve: no commit yet
-        return Checkout(top, (git_dir, common_dir), None, current_branch(cwd))
-    head, symbolic = lines[3:5]
-    branch = symbolic.removeprefix("refs/heads/") if symbolic.startswith("refs/heads/") else None
-    return Checkout(top, (git_dir, common_dir), head, branch or rebased_branch(git_dir))
 
 
 def is_branch_name(name: str) -> bool:
@@ -396,18 +347,3 @@ def tree_entries(tree: str) -> dict[str, TreeEntry]:
             mode, kind, oid = decode(meta).split()
             entries[decode(path)] = TreeEntry(mode, kind, oid)
     return entries
-
-
-def tracked(path: str, top: str) -> list[str]:
-    """Tracked files at or under `path`, both relative to the root `top`."""
-    out = gitcmd.git("ls-files", "-z", "--full-name", "--", f":(top,literal){path}", cwd=top)
-    return [decode(token) for token in out.split(b"\0") if token]
-
-
-def ignored(paths: Sequence[str], top: str) -> set[str]:
-    """Those of `paths` (relative to the root `top`) that .gitignore keeps out of commits."""
-    stdin = b"".join(encode(path) + b"\0" for path in paths)
-    result = gitcmd.run("check-ignore", "-z", "--stdin", cwd=top, stdin=stdin)
-    if result.code not in (0, 1):  # 1: none of them is ignored
-        raise GitError(f"git check-ignore failed: {decode(result.err).strip()}")
-    return {decode(token) for token in result.out.split(b"\0") if token}

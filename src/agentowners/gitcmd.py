@@ -184,6 +184,17 @@ class Started:
         finally:
             for fd in child_ends:
                 os.close(fd)
+        if stdin is not None and len(stdin) <= select.PIPE_BUF:
+            # Handed over now (a write this small to an empty pipe never blocks), so
+            # that git can work before finish() is called.
+            self._stdin = b""
+            self._fds.remove(in_write)
+            try:
+                os.write(in_write, stdin)
+            except BrokenPipeError:  # git exited already: finish() says how
+                pass
+            finally:
+                os.close(in_write)
 
     def finish(self) -> Result:
         """Feed stdin, read stdout and stderr to the end and wait for git (once)."""

@@ -18,15 +18,14 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from agentowners import protocols
-from agentowners.protocols import PayloadError, ToolCall
-from agentowners.shellwrites import Target
+from agentowners import gitcmd, policy_source, protocols, worktree
+from agentowners.protocols import PayloadError, Target, ToolCall
 
 if TYPE_CHECKING:  # the policy machinery is imported only when a write is judged
     from agentowners.actor import Actor
     from agentowners.checks import Violation
-    from agentowners.git import Checkout
     from agentowners.policy import Policy
+    from agentowners.worktree import Checkout
 
 MAX_PATHS_SHOWN = 10
 
@@ -61,17 +60,35 @@ def decide(call: ToolCall, environ: Mapping[str, str]) -> str | None:
     """The refusal for `call` (why, and what to do instead), or None when it may go ahead."""
     if not call.targets and not call.switches:
         return None  # reads, and commands that write nothing we can see
-    from agentowners import engine, git
-    from agentowners.errors import PolicyError
+    cwd = _existing_dir(call.cwd)
+    # git finds the work tree and reads the policy at its HEAD, two calls at once,
+    # while Python imports the rules: this runs before every tool call.
+    finding = worktree.start_checkout(cwd)
+    with finding, policy_source.start_reading(policy_source.AT_HEAD, cwd) as reading:
+        return _decide(call, environ, cwd, finding, reading)
 
-    checkout = git.checkout(_existing_dir(call.cwd))
+
+def _decide(
+    call: ToolCall,
+    environ: Mapping[str, str],
+    cwd: str,
+    finding: gitcmd.Started,
+    reading: gitcmd.Started | None,
+) -> str | None:
+    # Imported while git works (TOML parser included).
+    from agentowners.errors import PolicyError
+    from agentowners.policy import POLICY_FILE, load_policy
+
+    checkout = worktree.checkout(cwd, finding)
     if checkout is None and call.targets and not call.targets[0].root_relative:
         # started outside the repository, writing into one: that repository judges
-        checkout = git.checkout(_existing_dir(os.path.dirname(call.targets[0].path)))
+        cwd, reading = _existing_dir(os.path.dirname(call.targets[0].path)), None
+        checkout = worktree.checkout(cwd)
     if checkout is None:
         return None  # not in a work tree: not ours to judge
     try:
-        policy = engine.policy_at(engine.commit_time_rev(checkout.head), checkout.top)
+        raw = policy_source.commit_time_policy(cwd, started=reading).raw
+        policy = None if raw is None else load_policy(raw, POLICY_FILE)
     except PolicyError as exc:
         problems = "; ".join(exc.lines())
         return (
@@ -112,8 +129,6 @@ def _resolve(targets: Iterable[Target], checkout: Checkout) -> tuple[list[str], 
     Symlinks inside the repository are resolved, so that a link to another
     directory cannot carry a write there; paths outside the work tree are dropped.
     """
-    from agentowners import git
-
     top = os.path.realpath(checkout.top)
     git_dirs = [os.path.realpath(git_dir) for git_dir in checkout.git_dirs]
     inside: list[str] = []
@@ -131,7 +146,7 @@ def _resolve(targets: Iterable[Target], checkout: Checkout) -> tuple[list[str], 
         elif target.recursive and os.path.isdir(real):
             if relative == ".":
                 internal.append(".git")  # removing the whole work tree removes .git too
-            inside.extend(git.tracked("" if relative == "." else relative, top))
+            inside.extend(worktree.tracked("" if relative == "." else relative, top))
         elif relative != ".":
             inside.append(f"{relative}/" if target.directory else relative)
     return list(dict.fromkeys(inside)), list(dict.fromkeys(internal))
@@ -170,7 +185,6 @@ def _judged(
     checkout: Checkout,
 ) -> list[str]:
     """The engine's verdict on these writes as a change on the current branch."""
-    from agentowners import git
     from agentowners.checks import Change, judge
 
     actor = _writer(policy, call, environ)
@@ -183,7 +197,7 @@ def _judged(
             continue  # detached HEAD: no branch to own; the push gate judges the target
         if violation.code == "out-of-scope":
             # ignored files (build output, caches) never reach a commit
-            kept = set(violation.paths) - git.ignored(violation.paths, checkout.top)
+            kept = set(violation.paths) - worktree.ignored(violation.paths, checkout.top)
             if not kept:
                 continue
             violation = violation._replace(paths=tuple(sorted(kept)))

@@ -18,6 +18,14 @@ from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex, pattern_regexes
 
+# At the top: whoever imports this module reads a policy. (Hooks that find no
+# policy import neither: tests/hooks_test.py.) The guard and the commit-time
+# hooks import it while git works for them.
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
 # Defined beside the light "is there a policy?" probe that hooks run first.
 POLICY_FILE = policy_source.POLICY_FILE
 HUMAN = "human"
@@ -380,12 +388,6 @@ def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
-    # Imported here, not at the top: importing the engine must stay cheap for
-    # the hooks that find no policy to load.
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python < 3.11 only
-        import tomli as tomllib
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -40,15 +40,26 @@ class PolicySource(Record):
         self.head = head  # HEAD's commit when it was read with it
 
 
-def read_objects(specs: Sequence[str], cwd: str | None = None) -> list[GitObject | None]:
-    """Each object named by `specs` (`REV`, `REV:PATH`, `:PATH`), None when it does not exist.
+_READ = ("cat-file", "--batch")
 
-    One `git cat-file --batch` for all of them.
-    """
+
+def start_reading(specs: Sequence[str], cwd: str | None = None) -> gitcmd.Started:
+    """The git call read_objects(specs) makes, started now (see its `started`)."""
     if any("\n" in spec for spec in specs):
         raise GitError("an object name cannot contain a newline")
     stdin = "".join(f"{spec}\n" for spec in specs).encode()
-    out = gitcmd.git("cat-file", "--batch", stdin=stdin, cwd=cwd)
+    return gitcmd.start(*_READ, stdin=stdin, cwd=cwd)
+
+
+def read_objects(
+    specs: Sequence[str], cwd: str | None = None, *, started: gitcmd.Started | None = None
+) -> list[GitObject | None]:
+    """Each object named by `specs` (`REV`, `REV:PATH`, `:PATH`), None when it does not exist.
+
+    One `git cat-file --batch` for all of them; `started`: the one
+    start_reading(specs) began, when it did.
+    """
+    out = gitcmd.output(_READ, (started or start_reading(specs, cwd)).finish())
     found: list[GitObject | None] = []
     for spec in specs:
         header, _, out = out.partition(b"\n")
@@ -144,21 +155,28 @@ def _lists(tree: GitObject, name: str) -> bool:
     return False
 
 
-def commit_time_policy() -> PolicySource:
+# HEAD, its policy file and its root tree: what commit_time_policy reads.
+AT_HEAD = ("HEAD", f"HEAD:{POLICY_FILE}", "HEAD^{tree}")
+
+
+def commit_time_policy(
+    cwd: str | None = None, *, started: gitcmd.Started | None = None
+) -> PolicySource:
     """The policy commit-time hooks enforce: HEAD's, or the index's before a first commit.
 
     Never the work tree's or the index's when HEAD exists: a change must not
     bring the rules it is judged by (SPEC §5, "Which policy is in force").
+    `started`: start_reading(AT_HEAD, cwd), when it was begun.
     """
-    at_head = f"HEAD:{POLICY_FILE}"
     # The index only when needed: reading it costs git ~10 ms per 100,000 files,
     # more than the rest of this call; a second call before the first commit
     # is cheaper than that on every commit.
-    head, head_policy, root = read_objects(["HEAD", at_head, "HEAD^{tree}"])
+    head, head_policy, root = read_objects(AT_HEAD, cwd, started=started)
+    at_head = AT_HEAD[1]
     if head is None:
-        return PolicySource(index_policy(), "in the index")
+        return PolicySource(index_policy(cwd), "in the index")
     if head_policy is None:
-        confirm_absent(at_head, root=root)
+        confirm_absent(at_head, cwd, root=root)
     return PolicySource(policy_blob(head_policy, at_head), "at HEAD", head.oid)
 
 

@@ -16,9 +16,17 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, NamedTuple
 
-from agentowners.shellwrites import Target, analyse
-
 PROTOCOLS = ("claude-code", "codex", "gemini", "copilot", "cursor")
+
+
+class Target(NamedTuple):
+    """One path a tool call would write."""
+
+    path: str  # absolute, or relative to the repository root when root_relative
+    follow: bool = True  # content written through a symlink (False: the link itself goes)
+    recursive: bool = False  # a directory removed with everything in it
+    root_relative: bool = False  # a patch path, relative to the repository root
+    directory: bool = False  # a directory created (judged as "path/")
 
 
 class ToolCall(NamedTuple):
@@ -118,6 +126,9 @@ def _call(protocol: str, tool: str, cwd: str, files: tuple[Target, ...] = ()) ->
 
 
 def _shell(protocol: str, tool: str, cwd: str, command: object) -> ToolCall:
+    # Imported for shell commands only: a file tool's call does not pay for it (2 ms).
+    from agentowners.shellwrites import analyse
+
     command = string_of(command)
     effects = analyse(command, cwd)
     # Codex may run its patch tool through the shell (`apply_patch <<'EOF'`).

@@ -22,15 +22,7 @@ import shlex
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-
-class Target(NamedTuple):
-    """One path a tool call would write."""
-
-    path: str  # absolute, or relative to the repository root when root_relative
-    follow: bool = True  # content written through a symlink (False: the link itself goes)
-    recursive: bool = False  # a directory removed with everything in it
-    root_relative: bool = False  # a patch path, relative to the repository root
-    directory: bool = False  # a directory created (judged as "path/")
+from agentowners.protocols import Target
 
 
 class ShellEffects(NamedTuple):

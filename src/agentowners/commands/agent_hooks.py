@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from agentowners import agenthooks, git
+from agentowners import agenthooks, worktree
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, GitError
 from agentowners.policy import POLICY_FILE, Policy, load_policy
 
@@ -49,7 +49,7 @@ def agent_hooks(
     out: TextIO | None = None,
 ) -> int:
     out = out or sys.stdout
-    checkout = git.checkout(cwd or os.getcwd())
+    checkout = worktree.checkout(cwd or os.getcwd())
     if checkout is None:
         raise GitError("not inside a git work tree: run this in the repository to configure")
     # The work tree's policy: this is a human's setup command, run while writing it.
