@@ -29,27 +29,6 @@ class Outcome(NamedTuple):
         return EXIT_VIOLATIONS if self.violations else EXIT_OK
 
 
-def policy_at(rev: str, cwd: str | None = None) -> Policy | None:
-    """The policy committed at `rev` (":" for the index), None when there is none."""
-    raw = git.read_policy_at(rev, cwd)
-    return None if raw is None else load_policy(raw, POLICY_FILE)
-
-
-def commit_time_policy() -> Policy | None:
-    """The policy commit-time hooks (and edit-time guards) enforce; see commit_time_rev."""
-    source = policy_source.commit_time_policy()  # HEAD's (one git call), or the index's
-    return None if source.raw is None else load_policy(source.raw, POLICY_FILE)
-
-
-def commit_time_rev(head: str | None) -> str:
-    """HEAD, or the index (":") before a first commit.
-
-    Never the work tree's or the index's when HEAD exists: a change must not
-    bring the rules it is judged by.
-    """
-    return "HEAD" if head else ":"
-
-
 # The one line every check prints when there is no policy (hooks print it before
 # the engine loads, so it lives in policy_source).
 no_policy_line = policy_source.no_policy_line

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from agentowners import commit_start, gitcmd, policy_source
+from agentowners import commit_start, gitcmd
 from agentowners.actor import Evidence
 from agentowners.commit_start import CommitStart
 from agentowners.errors import GitError
@@ -56,10 +56,6 @@ def resolve_commit(rev: str) -> str:
         gitcmd.require_version()  # before 2.30 rev-parse refuses --end-of-options, silently
         raise GitError(f"unknown revision {rev!r}: fetch it or check the name (git log {rev})")
     return decode(result.out).strip()
-
-
-# The policy file at a commit (or ":" for the index), read without the engine.
-read_policy_at = policy_source.read_policy_at
 
 
 def ident(kind: str) -> tuple[str, str]:

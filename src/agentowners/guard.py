@@ -77,7 +77,7 @@ def _decide(
 ) -> str | None:
     # Imported while git works (TOML parser included).
     from agentowners.errors import PolicyError
-    from agentowners.policy import POLICY_FILE, load_policy
+    from agentowners.policy import commit_time_policy
 
     checkout = worktree.checkout(cwd, finding)
     if checkout is None and call.targets and not call.targets[0].root_relative:
@@ -87,8 +87,7 @@ def _decide(
     if checkout is None:
         return None  # not in a work tree: not ours to judge
     try:
-        raw = policy_source.commit_time_policy(cwd, started=reading).raw
-        policy = None if raw is None else load_policy(raw, POLICY_FILE)
+        policy = commit_time_policy(cwd, started=reading)
     except PolicyError as exc:
         problems = "; ".join(exc.lines())
         return (

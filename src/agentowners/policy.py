@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from agentowners import policy_source
+from agentowners import gitcmd, policy_source
 from agentowners.builtin_agents import BUILTIN_BY_ID
 from agentowners.errors import PolicyError, PolicyProblem
 from agentowners.patterns import ScopeMatcher, branch_regex, pattern_regexes
@@ -367,6 +367,21 @@ def _show(value: object) -> str:
         return "an array"
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def policy_at(rev: str, cwd: str | None = None) -> Policy | None:
+    """The policy committed at `rev` (":" for the index), None when there is none."""
+    raw = policy_source.read_policy_at(rev, cwd)
+    return None if raw is None else load_policy(raw, POLICY_FILE)
+
+
+def commit_time_policy(
+    cwd: str | None = None, *, started: gitcmd.Started | None = None
+) -> Policy | None:
+    """The policy commit-time hooks and edit-time guards enforce: HEAD's, or the index's
+    before a first commit (see policy_source.commit_time_policy, and its `started`)."""
+    raw = policy_source.commit_time_policy(cwd, started=started).raw
+    return None if raw is None else load_policy(raw, POLICY_FILE)
 
 
 def load_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:

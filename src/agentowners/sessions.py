@@ -25,11 +25,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from agentowners import engine, git, gitcmd, history
+from agentowners import git, gitcmd, history
 from agentowners.actor import Actor, commit_actor, environment_agent
 from agentowners.checks import Violation, paths_refused
 from agentowners.errors import GitError, UsageError
-from agentowners.policy import AGENT_ID, DEFAULT_TRAILER, HUMAN, POLICY_FILE, Policy
+from agentowners.policy import (
+    AGENT_ID,
+    DEFAULT_TRAILER,
+    HUMAN,
+    POLICY_FILE,
+    Policy,
+    commit_time_policy,
+    policy_at,
+)
 
 REF_PREFIX = "refs/agentowners/sessions/"
 START = "start"  # taken by `session start`
@@ -274,7 +282,7 @@ def start(
     hook_agent: str = "",
     agent_session: str = "",
 ) -> Snapshot:
-    policy = engine.commit_time_policy()
+    policy = commit_time_policy()
     branch = git.current_branch()
     agent = session_agent(policy, requested, environ, branch, hook_agent=hook_agent)
     return take(START, agent, agent_session=agent_session)
@@ -302,7 +310,7 @@ def policy_of(snapshot: Snapshot) -> Policy | None:
     """The rules the session started under: the policy committed at its HEAD (the index's
     before a first commit), never the one the agent may have edited since."""
     rev = snapshot.head or snapshot.staged
-    return engine.policy_at(rev) if rev else None
+    return policy_at(rev) if rev else None
 
 
 def verdicts(policy: Policy | None, agent: str, paths: Sequence[str]) -> dict[str, str]:

@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import TextIO
 
-from agentowners import audit, engine, git
+from agentowners import audit, git
 from agentowners.audit_report import FORMATS, WRITERS
 from agentowners.commands import add_branch, add_format
 from agentowners.commands.check_range import landing_branch, parse_range
 from agentowners.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
+from agentowners.policy import policy_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +55,7 @@ def plan(
     if policy_ref:
         ref, chosen_by = policy_ref, audit.CHOSEN_BY_OPTION
     commit = git.resolve_commit(ref)
-    policy = engine.policy_at(commit)
+    policy = policy_at(commit)
     # Without a policy nothing is judged, so no branch is needed to judge on.
     target = git.current_branch() if policy is None and not branch else landing_branch(branch)
     return audit.AuditPlan(

@@ -7,6 +7,7 @@ import argparse
 from agentowners import engine, git
 from agentowners.commands import add_branch, add_format, add_policy_ref
 from agentowners.errors import EXIT_OK, UsageError
+from agentowners.policy import policy_at
 from agentowners.policy_source import no_policy_line
 
 
@@ -57,7 +58,7 @@ def check_range(
     base_id, head_id = git.resolve_commit(base), git.resolve_commit(head)
     target = landing_branch(branch)
     policy_rev = policy_ref or base
-    policy = engine.policy_at(git.resolve_commit(policy_ref) if policy_ref else base_id)
+    policy = policy_at(git.resolve_commit(policy_ref) if policy_ref else base_id)
     if policy is None:
         print(no_policy_line(f"at {policy_rev}"))
         return EXIT_OK

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from agentowners import engine, git, gitcmd
+from agentowners import git, gitcmd
 from agentowners.errors import EXIT_OK, UsageError
-from agentowners.policy import POLICY_FILE, Policy, load_policy
+from agentowners.policy import POLICY_FILE, Policy, load_policy, policy_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def default_policy_path() -> str:
 def read_policy(policy_ref: str | None) -> Policy:
     """The policy committed at `policy_ref`, or the work tree's when it is None."""
     if policy_ref:
-        policy = engine.policy_at(policy_ref)
+        policy = policy_at(policy_ref)
         if policy is None:
             if policy_ref != "HEAD":  # an unborn HEAD only means nothing is committed yet
                 git.resolve_commit(policy_ref)  # a revision that does not exist is named so

@@ -6,10 +6,10 @@ import argparse
 import os
 from collections.abc import Mapping
 
-from agentowners import engine, git
+from agentowners import git
 from agentowners.actor import environment_agent
 from agentowners.errors import EXIT_OK
-from agentowners.policy import HUMAN
+from agentowners.policy import HUMAN, commit_time_policy
 from agentowners.policy_source import no_policy_line
 
 
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
 def whoami(environ: Mapping[str, str]) -> int:
     git.repo_info()
-    policy = engine.commit_time_policy()
+    policy = commit_time_policy()
     if policy is None:
         print(no_policy_line("at HEAD"))
         return EXIT_OK
