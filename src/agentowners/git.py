@@ -11,16 +11,8 @@ from agentowners import commit_start, gitcmd
 from agentowners.actor import Evidence
 from agentowners.commit_start import CommitStart
 from agentowners.errors import GitError
+from agentowners.gitcmd import decode
 from agentowners.worktree import rebased_branch
-
-
-def decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def encode(path: str) -> bytes:
-    """A path as git spells it: the inverse of :func:`decode`."""
-    return path.encode("utf-8", "surrogateescape")
 
 
 def repo_info(cwd: str | None = None) -> tuple[str, bool]:

@@ -43,6 +43,17 @@ MINIMUM_VERSION = (2, 31)
 _UNKNOWN_OPTION = (b"unknown option", b"unknown switch", b"unrecognized argument", b"usage: git ")
 
 
+def decode(raw: bytes) -> str:
+    """git's output as text: UTF-8, any other byte kept (as a surrogate) so that
+    :func:`encode` gives the same bytes back; paths are bytes to git."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def encode(path: str) -> bytes:
+    """A path as git spells it: the inverse of :func:`decode`."""
+    return path.encode("utf-8", "surrogateescape")
+
+
 class Result(Record):
     """What a git call did (a Record, not a NamedTuple: see records)."""
 

@@ -8,7 +8,8 @@ from typing import NamedTuple
 from agentowners import gitcmd, shallow
 from agentowners.actor import Evidence
 from agentowners.errors import GitError
-from agentowners.git import decode, numstat_entry, trailer_value
+from agentowners.git import numstat_entry, trailer_value
+from agentowners.gitcmd import decode
 
 
 class Commit(NamedTuple):

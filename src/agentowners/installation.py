@@ -51,12 +51,12 @@ class StageReport(NamedTuple):
 def hooks_dir() -> str:
     """Where git looks for hooks: core.hooksPath, else the common git dir's hooks/."""
     out = gitcmd.git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
-    return out.decode("utf-8", "surrogateescape").strip()
+    return gitcmd.decode(out).strip()
 
 
 def hooks_path_setting() -> str | None:
     result = gitcmd.run("config", "--get", "core.hooksPath")
-    return result.out.decode("utf-8", "surrogateescape").strip() or None
+    return gitcmd.decode(result.out).strip() or None
 
 
 def _read(path: str) -> str | None:

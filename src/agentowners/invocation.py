@@ -113,7 +113,7 @@ def _subcommand(argv: Sequence[str]) -> tuple[str, list[str]] | None:
 
 def _alias(name: str) -> list[str] | None:
     result = gitcmd.run("config", "--get", f"alias.{name}")
-    value = result.out.decode("utf-8", "surrogateescape").strip()
+    value = gitcmd.decode(result.out).strip()
     if result.code or not value or value.startswith("!"):
         return None  # a shell alias runs a git process of its own, found as such
     try:
@@ -210,5 +210,5 @@ def strips_comments(*, editor: bool) -> bool:
     mode = cleanup_option(argv) if argv else None
     if mode is None:
         result = gitcmd.run("config", "--get", "commit.cleanup")
-        mode = result.out.decode("utf-8", "surrogateescape").strip() or "default"
+        mode = gitcmd.decode(result.out).strip() or "default"
     return mode == "strip" or (mode == "default" and editor)

@@ -73,10 +73,6 @@ class PushCheck(Record):
         self.policy_rev = policy_rev  # the commit whose policy judges them; None: there is none
 
 
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
 def _commit_oid(obj: policy_source.GitObject | None) -> str | None:
     return obj.oid if obj is not None and obj.kind == "commit" else None
 
@@ -93,7 +89,7 @@ def _newest_known(new: str, receiver: Receiver, also_known: Sequence[str]) -> st
     tip = receiver.default_tip
     known = [*receiver.known, *also_known, *([tip] if tip else [])]
     out = gitcmd.git("log", "--boundary", "--format=%m %H %ct %P", new, "--not", *known, "--")
-    commits = [line.split() for line in _decode(out).splitlines()]
+    commits = [line.split() for line in gitcmd.decode(out).splitlines()]
     if not commits:
         return new
     boundary = [fields for fields in commits if fields[0] == "-"]
@@ -258,7 +254,7 @@ class ThisRepository(_AsksDefaultTipOnce):
 
     def _find_default_tip(self) -> str | None:
         result = gitcmd.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        return _decode(result.out).strip() if result.code == 0 else None
+        return gitcmd.decode(result.out).strip() if result.code == 0 else None
 
 
 class PushRemote(_AsksDefaultTipOnce):
@@ -288,7 +284,7 @@ class PushRemote(_AsksDefaultTipOnce):
         out = gitcmd.git("ls-remote", "--symref", "--", self.remote, *patterns)
         refs: dict[str, str] = {}
         symrefs: dict[str, str] = {}
-        for line in _decode(out).splitlines():
+        for line in gitcmd.decode(out).splitlines():
             value, _, ref = line.partition("\t")
             if value.startswith("ref: "):
                 symrefs[ref] = value[len("ref: ") :]

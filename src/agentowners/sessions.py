@@ -112,7 +112,7 @@ def capture(top: str) -> State:
         gitcmd.git("add", "--all", cwd=top, env=env)
         worktree = gitcmd.git("write-tree", env=env)
     return State(
-        git.decode(worktree).strip(), None if staged.code else git.decode(staged.out).strip()
+        gitcmd.decode(worktree).strip(), None if staged.code else gitcmd.decode(staged.out).strip()
     )
 
 
@@ -121,7 +121,7 @@ def _commit_tree(tree: str, parents: Sequence[str], message: str) -> str:
     for parent in parents:
         args += ["-p", parent]
     out = gitcmd.git(*args, stdin=message.encode(), env={**os.environ, **_IDENTITY})
-    return git.decode(out).strip()
+    return gitcmd.decode(out).strip()
 
 
 def take(
@@ -201,7 +201,7 @@ def snapshots() -> list[Snapshot]:
     tokens = out.split(b"\0")
     found = []
     for i in range(0, len(tokens) - _SNAPSHOT_FIELDS + 1, _SNAPSHOT_FIELDS):
-        ref, commit, tree, message = (git.decode(t) for t in tokens[i : i + _SNAPSHOT_FIELDS])
+        ref, commit, tree, message = (gitcmd.decode(t) for t in tokens[i : i + _SNAPSHOT_FIELDS])
         snapshot_id = ref.lstrip("\n").removeprefix(REF_PREFIX)
         found.append(_snapshot(snapshot_id, commit, tree, message))
     return sorted(found, key=lambda snapshot: snapshot.id)
@@ -296,7 +296,7 @@ def prune(keep: int) -> list[Snapshot]:
     doomed = every[: len(every) - keep]
     if doomed:
         commands = b"".join(
-            b"delete " + git.encode(REF_PREFIX + s.id) + b"\0" + s.commit.encode() + b"\0"
+            b"delete " + gitcmd.encode(REF_PREFIX + s.id) + b"\0" + s.commit.encode() + b"\0"
             for s in doomed
         )
         gitcmd.git("update-ref", "-z", "--stdin", stdin=commands)
@@ -533,7 +533,7 @@ def _apply(top: str, snapshot: Snapshot, steps: Sequence[Step]) -> None:
                 "--stdin",
                 cwd=top,
                 env=env,
-                stdin=b"".join(git.encode(path) + b"\0" for path in back),
+                stdin=b"".join(gitcmd.encode(path) + b"\0" for path in back),
             )
     if snapshot.staged is None:
         return  # a conflicted index has no tree: leave the index (and the conflict) as it is
@@ -545,7 +545,7 @@ def _apply(top: str, snapshot: Snapshot, steps: Sequence[Step]) -> None:
     for step in steps:
         entry = staged.get(step.path)
         record = f"{entry.mode} {entry.kind} {entry.oid}" if entry else missing
-        records.append(record.encode() + b"\t" + git.encode(step.path) + b"\0")
+        records.append(record.encode() + b"\t" + gitcmd.encode(step.path) + b"\0")
     gitcmd.git("update-index", "-z", "--index-info", cwd=top, stdin=b"".join(records))
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def cut_among(commits: Iterable[str]) -> str | None:
     """The first of `commits` (parentless, as git shows them) that is a shallow cut."""
-    path = gitcmd.git("rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape")
+    path = gitcmd.decode(gitcmd.git("rev-parse", "--git-path", "shallow"))
     try:
         with open(path.strip(), encoding="ascii") as f:
             cut = {line.strip() for line in f}

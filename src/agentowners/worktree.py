@@ -55,7 +55,7 @@ def checkout(cwd: str, started: gitcmd.Started | None = None) -> Checkout | None
     `started`: the call start_checkout(cwd) began, when it did.
     """
     result = (started or start_checkout(cwd)).finish()
-    lines = _decode(result.out).splitlines()
+    lines = gitcmd.decode(result.out).splitlines()
     if PATH_FORMAT in lines:  # before 2.31 rev-parse echoes an option it does not know
         gitcmd.require_version()
     if len(lines) < 3:
@@ -71,7 +71,7 @@ def checkout(cwd: str, started: gitcmd.Started | None = None) -> Checkout | None
 def _unborn_branch(cwd: str, git_dir: str) -> str | None:
     result = gitcmd.run("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd)
     if result.code == 0:
-        return _decode(result.out).strip()
+        return gitcmd.decode(result.out).strip()
     return rebased_branch(git_dir)
 
 
@@ -87,20 +87,16 @@ def rebased_branch(git_dir: str) -> str | None:
     return None
 
 
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
 def tracked(path: str, top: str) -> list[str]:
     """Tracked files at or under `path`, both relative to the root `top`."""
     out = gitcmd.git("ls-files", "-z", "--full-name", "--", f":(top,literal){path}", cwd=top)
-    return [_decode(token) for token in out.split(b"\0") if token]
+    return [gitcmd.decode(token) for token in out.split(b"\0") if token]
 
 
 def ignored(paths: Sequence[str], top: str) -> set[str]:
     """Those of `paths` (relative to the root `top`) that .gitignore keeps out of commits."""
-    stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in paths)
+    stdin = b"".join(gitcmd.encode(path) + b"\0" for path in paths)
     result = gitcmd.run("check-ignore", "-z", "--stdin", cwd=top, stdin=stdin)
     if result.code not in (0, 1):  # 1: none of them is ignored
-        raise GitError(f"git check-ignore failed: {_decode(result.err).strip()}")
-    return {_decode(token) for token in result.out.split(b"\0") if token}
+        raise GitError(f"git check-ignore failed: {gitcmd.decode(result.err).strip()}")
+    return {gitcmd.decode(token) for token in result.out.split(b"\0") if token}

@@ -46,7 +46,7 @@ def doctor() -> int:
         # Every check would fail (or this report mislead): nothing else is worth asking.
         print(f"git: {too_old}, so every hook fails. Fix: upgrade git")
         return EXIT_VIOLATIONS
-    top = gitcmd.git("rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
+    top = gitcmd.decode(gitcmd.git("rev-parse", "--show-toplevel")).strip()
     directory = installation.hooks_dir()
     setting = installation.hooks_path_setting()
     where = f" (core.hooksPath = {setting})" if setting else ""

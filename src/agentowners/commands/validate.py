@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 def work_tree_top() -> str | None:
     """The top directory of the work tree we are in, None outside one."""
     result = gitcmd.run("rev-parse", "--show-toplevel")
-    top = result.out.decode("utf-8", "surrogateescape").strip() if result.code == 0 else ""
+    top = gitcmd.decode(result.out).strip() if result.code == 0 else ""
     return top or None
 
 
