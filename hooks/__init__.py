@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from agentowners import commit_start
+from agentowners.errors import EXIT_OK
+
 TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    from agentowners.commit_start import CommitStart
 
 
 def plain_arguments(argv: Sequence[str] | None, fewest: int, most: int) -> list[str] | None:
@@ -20,3 +25,14 @@ def plain_arguments(argv: Sequence[str] | None, fewest: int, most: int) -> list[
     if fewest <= len(args) <= most and not any(arg.startswith("-") for arg in args):
         return args
     return None
+
+
+def check_commit_in_progress(judge: Callable[[CommitStart], int]) -> int:
+    """What each commit-time hook does: find the policy in force (with none, say so
+    in one line and pass), begin the staged diff, then `judge`, which imports the
+    engine itself: only once a policy exists."""
+    begun = commit_start.begin()
+    if begun is None:
+        return EXIT_OK
+    with begun:  # stops git if the engine fails before reading the staged change
+        return judge(begun)

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import os
 
-from agentowners import commit_start
-from agentowners.errors import EXIT_OK, run_guarded
+from agentowners.errors import run_guarded
 
-from . import plain_arguments
+from . import check_commit_in_progress, plain_arguments
 
 TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: see records.py
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from agentowners.commit_start import CommitStart
+
 
 def check_agent_trailer(message_file: str, environ: Mapping[str, str]) -> int:
-    begun = commit_start.begin()
-    if begun is None:
-        return EXIT_OK
-    with begun:  # stops git if the engine fails before reading the staged change
+    def judge(begun: CommitStart) -> int:
         from agentowners import staged  # the engine, imported only once a policy exists
 
         return staged.message_hook(begun, environ, message_file)
+
+    return check_commit_in_progress(judge)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
